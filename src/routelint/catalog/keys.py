@@ -1,0 +1,138 @@
+"""Recognise API keys: by pattern and entropy in raw text, and by environment-variable name.
+
+False-positive filters are small pure functions (placeholder words, entropy floor, context for
+prefix-less patterns), in the spirit of detect-secrets' heuristics and gitleaks' entropy floors.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterator, Optional
+
+from routelint.catalog.model import Catalog, KeyPattern, Provider
+
+_ENV_NAME_RE = re.compile(r"^[A-Z][A-Z0-9_]*(?:API_KEY|_KEY|_TOKEN|_SECRET|APIKEY)$")
+
+
+def shannon_entropy(text: str) -> float:
+    if not text:
+        return 0.0
+    counts = Counter(text)
+    total = len(text)
+    return -sum(count / total * math.log2(count / total) for count in counts.values())
+
+
+def looks_like_env_var_name(text: str) -> bool:
+    return bool(_ENV_NAME_RE.match(text))
+
+
+def is_placeholder(catalog: Catalog, text: str) -> bool:
+    """`sk-...`, `your-key`, `<key>`, `${VAR}`, `changeme`, `not-needed`, low-entropy text: not a key."""
+    value = text.strip()
+    if len(value) < 8:
+        return True
+    lowered = value.lower()
+    if any(mark in value for mark in ("...", "…", "<", ">", "${", "{{", "$(", "*")):
+        return True
+    if looks_like_env_var_name(value):
+        return True
+    if any(word in lowered for word in catalog.placeholder_words):
+        return True
+    body = re.sub(r"^[a-z]+[-_](?:[a-z0-9]+[-_])?", "", lowered)
+    if len(set(body)) <= 3 or re.fullmatch(r"(x|0|1|a|\-|_)+", body):
+        return True
+    return False
+
+
+@dataclass(frozen=True)
+class KeyMatch:
+    start: int
+    end: int
+    text: str
+    provider: str
+    pattern: str
+
+
+@lru_cache(maxsize=8)
+def _compiled(catalog: Catalog) -> tuple[tuple[Provider, KeyPattern], ...]:
+    return tuple((provider, pattern) for provider in catalog.providers.values() for pattern in provider.key_patterns)
+
+
+def _body_entropy_ok(pattern: KeyPattern, text: str) -> bool:
+    body = text[len(pattern.prefix):] if pattern.prefix and text.startswith(pattern.prefix) else text
+    return shannon_entropy(body) >= pattern.min_entropy
+
+
+def _context_words(provider: Provider, pattern: KeyPattern) -> tuple[str, ...]:
+    words = list(pattern.context) + [provider.id.lower()] + [name.lower() for name in provider.key_env]
+    words += [host.lstrip("*.-") for host in provider.hosts]
+    return tuple(word for word in words if word)
+
+
+def find_keys(catalog: Catalog, text: str) -> list[KeyMatch]:
+    """Every real-looking key in `text`; one span gives one finding (longest match wins)."""
+    found: list[KeyMatch] = []
+    lines_lower: Optional[str] = None
+    for provider, pattern in _compiled(catalog):
+        for match in pattern.regex.finditer(text):
+            value = match.group(0)
+            if is_placeholder(catalog, value) or not _body_entropy_ok(pattern, value):
+                continue
+            if pattern.needs_context:
+                if lines_lower is None:
+                    lines_lower = text.lower()
+                line_start = lines_lower.rfind("\n", 0, match.start()) + 1
+                line_end = lines_lower.find("\n", match.end())
+                line = lines_lower[line_start : line_end if line_end >= 0 else len(lines_lower)]
+                if not any(word in line for word in _context_words(provider, pattern)):
+                    continue
+            found.append(KeyMatch(match.start(), match.end(), value, provider.id, pattern.id))
+    return _non_overlapping(found)
+
+
+def _non_overlapping(matches: list[KeyMatch]) -> list[KeyMatch]:
+    matches.sort(key=lambda m: (m.start, -(m.end - m.start)))
+    kept: list[KeyMatch] = []
+    for match in matches:
+        if kept and match.start < kept[-1].end:
+            continue
+        kept.append(match)
+    return kept
+
+
+def key_provider(catalog: Catalog, text: str, route_provider: Optional[str] = None) -> Optional[str]:
+    """The provider whose key format `text` has. Prefix-less formats count only for the route's own provider."""
+    value = text.strip()
+    candidates = []
+    for provider, pattern in _compiled(catalog):
+        if pattern.regex.fullmatch(value):
+            if pattern.needs_context and provider.id != route_provider:
+                continue
+            candidates.append((len(pattern.prefix), provider.id))
+    if not candidates:
+        return None
+    candidates.sort(reverse=True)
+    return candidates[0][1]
+
+
+def provider_for_key_env(catalog: Catalog, name: str) -> Optional[str]:
+    for provider in catalog.providers.values():
+        if name in provider.key_env:
+            return provider.id
+    return None
+
+
+def provider_for_base_env(catalog: Catalog, name: str) -> Optional[str]:
+    for provider in catalog.providers.values():
+        if name in provider.base_url_env:
+            return provider.id
+    return None
+
+
+def iter_key_env_names(catalog: Catalog) -> Iterator[str]:
+    for provider in catalog.providers.values():
+        yield from provider.key_env

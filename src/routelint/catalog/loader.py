@@ -1,0 +1,148 @@
+"""Load and validate the provider catalog from TOML files."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+from typing import Any, Iterable, Optional
+
+from routelint.catalog.model import KINDS, Catalog, KeyPattern, Provider
+from routelint.data import load_toml, rules_dir
+
+
+class CatalogError(ValueError):
+    """A catalog file is malformed; the message names the file and the key."""
+
+
+_TOP_KEYS = {"id", "name", "kind", "docs", "checked", "sources", "notes", "base_url", "keys", "models", "endpoints"}
+_SECTION_KEYS = {
+    "base_url": {"canonical", "hosts", "path", "path_optional", "env", "fix_env", "local_ports", "local_names"},
+    "keys": {"env", "fix_env", "accepts_from", "patterns"},
+    "models": {"style", "hint", "serves", "owned", "owned_everywhere", "serves_any", "strip_prefix", "known", "confirm", "vendor"},
+    "endpoints": {"unsupported"},
+}
+_PATTERN_KEYS = {"id", "regex", "prefix", "min_entropy", "needs_context", "context"}
+
+
+def _check_keys(where: str, table: dict, allowed: set[str]) -> None:
+    unknown = sorted(set(table) - allowed)
+    if unknown:
+        raise CatalogError(f"{where}: unknown key {unknown[0]!r} (allowed: {', '.join(sorted(allowed))})")
+
+
+def _regexes(where: str, items: Iterable[str]) -> tuple[re.Pattern[str], ...]:
+    compiled = []
+    for item in items:
+        try:
+            compiled.append(re.compile(item))
+        except re.error as exc:
+            raise CatalogError(f"{where}: bad regex {item!r}: {exc}") from None
+    return tuple(compiled)
+
+
+def provider_from_table(data: dict[str, Any], where: str) -> Provider:
+    """Build a Provider from one parsed TOML table (a catalog file or a user's config entry)."""
+    _check_keys(where, data, _TOP_KEYS)
+    for section, allowed in _SECTION_KEYS.items():
+        if not isinstance(data.get(section, {}), dict):
+            raise CatalogError(f"{where}: [{section}] must be a table")
+        _check_keys(f"{where} [{section}]", data.get(section, {}), allowed)
+    for key in ("id", "name", "kind"):
+        if not isinstance(data.get(key), str) or not data[key]:
+            raise CatalogError(f"{where}: {key!r} is required and must be a string")
+    if data["kind"] not in KINDS:
+        raise CatalogError(f"{where}: kind must be one of {', '.join(KINDS)}, not {data['kind']!r}")
+    base = data.get("base_url", {})
+    keys = data.get("keys", {})
+    models = data.get("models", {})
+    patterns = []
+    for index, raw in enumerate(keys.get("patterns", [])):
+        pwhere = f"{where} [[keys.patterns]] #{index + 1}"
+        _check_keys(pwhere, raw, _PATTERN_KEYS)
+        if "regex" not in raw:
+            raise CatalogError(f"{pwhere}: 'regex' is required")
+        (regex,) = _regexes(pwhere, [raw["regex"]])
+        patterns.append(
+            KeyPattern(
+                id=raw.get("id", f"{data['id']}-{index + 1}"),
+                regex=regex,
+                prefix=raw.get("prefix", ""),
+                min_entropy=float(raw.get("min_entropy", 3.0)),
+                needs_context=bool(raw.get("needs_context", not raw.get("prefix"))),
+                context=tuple(word.lower() for word in raw.get("context", [])),
+            )
+        )
+    return Provider(
+        id=data["id"],
+        name=data["name"],
+        kind=data["kind"],
+        docs=data.get("docs", ""),
+        checked=data.get("checked", ""),
+        sources=tuple(data.get("sources", [])),
+        notes=tuple(data.get("notes", [])),
+        canonical_base_url=base.get("canonical"),
+        hosts=tuple(host.lower() for host in base.get("hosts", [])),
+        base_path=base.get("path", "").rstrip("/"),
+        base_path_optional=bool(base.get("path_optional", False)),
+        base_url_env=tuple(base.get("env", [])),
+        fix_base_url_env=base.get("fix_env"),
+        local_ports=tuple(int(port) for port in base.get("local_ports", [])),
+        local_names=tuple(name.lower() for name in base.get("local_names", [])),
+        key_env=tuple(keys.get("env", [])),
+        fix_key_env=keys.get("fix_env"),
+        key_patterns=tuple(patterns),
+        accepts_key_from=tuple(keys.get("accepts_from", [])),
+        model_style=models.get("style", "any"),
+        serves=_regexes(f"{where} [models] serves", models.get("serves", [])),
+        owned=_regexes(f"{where} [models] owned", models.get("owned", [])),
+        owned_everywhere=_regexes(f"{where} [models] owned_everywhere", models.get("owned_everywhere", [])),
+        serves_any=bool(models.get("serves_any", False)),
+        strip_prefix=models.get("strip_prefix", ""),
+        known_models=tuple(models.get("known", [])),
+        confirm=_regexes(f"{where} [models] confirm", models.get("confirm", [])),
+        model_hint=models.get("hint", ""),
+        model_vendor=models.get("vendor"),
+        unsupported_endpoints=tuple(data.get("endpoints", {}).get("unsupported", [])),
+    )
+
+
+def load_catalog(
+    directory: Optional[Path] = None,
+    extra_providers: Iterable[dict[str, Any]] = (),
+    pinned: Optional[dict[str, tuple[str, ...]]] = None,
+) -> Catalog:
+    """Read every provider file plus `catalog.toml` (shared vocabulary) and any user-defined providers."""
+    root = directory or rules_dir()
+    digest = hashlib.sha256()
+    providers: dict[str, Provider] = {}
+    files = sorted((root / "providers").glob("*.toml"))
+    for path in files:
+        raw_bytes = path.read_bytes()
+        digest.update(path.name.encode() + b"\0" + raw_bytes)
+        try:
+            data = load_toml(path)
+        except Exception as exc:  # tomllib.TOMLDecodeError
+            raise CatalogError(f"{path}: {exc}") from None
+        provider = provider_from_table(data, str(path))
+        if provider.id in providers:
+            raise CatalogError(f"{path}: duplicate provider id {provider.id!r}")
+        providers[provider.id] = provider
+    shared_path = root / "catalog.toml"
+    shared = load_toml(shared_path)
+    digest.update(shared_path.read_bytes())
+    for index, table in enumerate(extra_providers):
+        provider = provider_from_table(table, f"config provider #{index + 1}")
+        digest.update(repr(sorted(table.items())).encode())
+        providers[provider.id] = provider
+    pins = dict(pinned or {})
+    for provider_id, models in sorted(pins.items()):
+        digest.update(f"pin:{provider_id}:{','.join(models)}".encode())
+    return Catalog(
+        providers=providers,
+        endpoint_suffixes=tuple(shared.get("endpoint_suffixes", [])),
+        placeholder_words=tuple(word.lower() for word in shared.get("placeholder_words", [])),
+        endpoint_paths=dict(shared.get("endpoint_paths", {})),
+        digest=digest.hexdigest(),
+        pinned=pins,
+    )

@@ -1,0 +1,106 @@
+"""Judge a model ID against the route's provider: naming rules (RL301) and router catalogs (RL302)."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import Optional
+
+from routelint.catalog.model import Catalog, Provider
+
+NOT_SERVED = "RL301"
+UNCONFIRMED = "RL302"
+
+
+@dataclass(frozen=True)
+class ModelVerdict:
+    code: str
+    reason: str
+    suggestion: Optional[str] = None  # an ID the route serves, when unambiguous
+    closest: tuple[str, ...] = ()
+
+
+def normalise(model_id: str, provider: Optional[Provider] = None) -> str:
+    value = model_id.strip()
+    if value.startswith("models/"):
+        value = value[len("models/"):]
+    if provider and provider.strip_prefix and value.startswith(provider.strip_prefix):
+        value = value[len(provider.strip_prefix):]
+    return value
+
+
+def _owner(catalog: Catalog, model_id: str, provider: Provider, *, everywhere: bool) -> Optional[Provider]:
+    for other in catalog.providers.values():
+        if other.id == provider.id:
+            continue
+        patterns = other.owned_everywhere if everywhere else other.owned
+        if any(pattern.search(model_id) for pattern in patterns):
+            return other
+    return None
+
+
+def vendor_form(catalog: Catalog, model_id: str, provider: Provider) -> Optional[str]:
+    """`gpt-4o-mini` -> `openai/gpt-4o-mini` for routers that name models `vendor/model`."""
+    bare = normalise(model_id)
+    owner = _owner(catalog, bare, provider, everywhere=False)
+    vendor = None
+    if owner is not None:
+        vendor = owner.model_vendor
+    if vendor is None:
+        return None
+    candidate = f"{vendor}/{bare}"
+    if any(pattern.fullmatch(candidate) for pattern in provider.serves):
+        return candidate
+    return None
+
+
+def judge_model(catalog: Catalog, provider: Optional[Provider], model_id: str) -> Optional[ModelVerdict]:
+    """None when the ID can be served (or nothing can be said); else the RL301/RL302 verdict."""
+    if provider is None or provider.is_local or not model_id.strip():
+        return None
+    model = model_id.strip()
+    owner = _owner(catalog, model, provider, everywhere=True)
+    if owner is not None and not any(pattern.search(model) for pattern in provider.serves):
+        return ModelVerdict(NOT_SERVED, f"{model!r} uses {owner.name}'s own naming, which {provider.name} does not accept",
+                            suggestion=_rename_for(catalog, model, provider))
+    if provider.serves_any:
+        return None
+    if provider.serves and not any(pattern.search(model) for pattern in provider.serves):
+        hint = f" ({provider.model_hint})" if provider.model_hint else ""
+        return ModelVerdict(NOT_SERVED, f"{provider.name} does not serve {model!r}{hint}",
+                            suggestion=_rename_for(catalog, model, provider))
+    if not provider.is_router:
+        owner = _owner(catalog, model, provider, everywhere=False)
+        if owner is not None and not any(pattern.search(model) for pattern in provider.serves):
+            return ModelVerdict(NOT_SERVED, f"{model!r} is a {owner.name} model; {provider.name} does not serve it")
+        return None
+    return _judge_router(catalog, provider, model)
+
+
+def _rename_for(catalog: Catalog, model: str, provider: Provider) -> Optional[str]:
+    if provider.is_router:
+        return vendor_form(catalog, model, provider)
+    bare = normalise(model, provider)
+    if bare != model and any(pattern.search(bare) for pattern in provider.serves):
+        return bare
+    return None
+
+
+def _judge_router(catalog: Catalog, provider: Provider, model: str) -> Optional[ModelVerdict]:
+    wanted = normalise(model, provider)
+    pinned = catalog.pinned.get(provider.id)
+    if pinned is not None:
+        ids = {normalise(item, provider) for item in pinned}
+        if wanted in ids:
+            return None
+        closest = tuple(difflib.get_close_matches(wanted, sorted(ids), n=3, cutoff=0.5))
+        hint = f"; closest: {', '.join(closest)}" if closest else ""
+        return ModelVerdict(UNCONFIRMED, f"{model!r} is not in the pinned {provider.name} catalog{hint}",
+                            suggestion=closest[0] if len(closest) == 1 else None, closest=closest)
+    if wanted in provider.known_models or any(pattern.fullmatch(wanted) for pattern in provider.confirm):
+        return None
+    return ModelVerdict(
+        UNCONFIRMED,
+        f"{model!r} is not confirmed on {provider.name}: its model IDs come from its own catalog "
+        f"(GET /v1/models); pin it in [tool.routelint.catalog.{provider.id}]",
+    )

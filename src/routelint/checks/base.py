@@ -1,0 +1,67 @@
+"""What every check receives and the one way a check builds a diagnostic."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable, Optional
+
+from routelint.catalog.model import Catalog
+from routelint.diagnostics import Diagnostic, Fix
+from routelint.facts import FileFacts, Location, Span, Value
+from routelint.project import Route
+from routelint.rules_docs import all_rules
+
+
+@dataclass
+class CheckContext:
+    catalog: Catalog
+    routes: list[Route]
+    files: list[FileFacts]
+    allowed_routes: tuple[str, ...] = ()
+    ignored_paths: frozenset[str] = frozenset()  # files git ignores (local .env): keys belong there
+    severity_overrides: dict[str, str] = field(default_factory=dict)
+
+
+def diagnostic(
+    ctx: CheckContext,
+    code: str,
+    message: str,
+    path: str,
+    span: Span,
+    *,
+    provider: Optional[str] = None,
+    related: Iterable[tuple[str, Location]] = (),
+    identity: str = "",
+    secrets: Iterable[str] = (),
+    fix: Optional[Fix] = None,
+) -> Diagnostic:
+    doc = all_rules()[code]
+    return Diagnostic(
+        code=code,
+        name=doc.name,
+        severity=ctx.severity_overrides.get(code, doc.severity),
+        message=message,
+        path=path,
+        span=span,
+        provider=provider,
+        related=tuple(related),
+        identity=identity,
+        secrets=tuple(secrets),
+        fix=fix,
+    )
+
+
+def provenance(reported_path: str, *parts: tuple[str, Optional[Value]]) -> tuple[str, list[tuple[str, Location]]]:
+    """' (base URL from .env:3)' for each value this diagnostic depends on that another file supplied."""
+    notes: list[str] = []
+    related: list[tuple[str, Location]] = []
+    for what, value in parts:
+        if value is None or value.loc is None or value.text is None or value.loc.path == reported_path:
+            continue
+        notes.append(f"{what} from {value.loc.path}:{value.loc.span.line}")
+        related.append((f"{what} from", value.loc))
+    return ((" (" + "; ".join(notes) + ")") if notes else ""), related
+
+
+def snippet(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,43 @@
+"""RL401 unsupported-endpoint-on-route."""
+
+from __future__ import annotations
+
+import fnmatch
+from typing import Iterator, Optional
+
+from routelint.catalog.model import Provider
+from routelint.checks.base import CheckContext, diagnostic, provenance
+from routelint.diagnostics import Diagnostic
+
+
+def unsupported(provider: Provider, endpoint: str) -> Optional[str]:
+    for pattern in provider.unsupported_endpoints:
+        if fnmatch.fnmatchcase(endpoint, pattern) or endpoint == pattern.rstrip(".*"):
+            return pattern
+    return None
+
+
+def unsupported_endpoint(ctx: CheckContext) -> Iterator[Diagnostic]:
+    for route in ctx.routes:
+        provider = route.provider
+        if provider is None or provider.is_local:
+            continue
+        sites = [(call.endpoint, call.path, call.span) for call, _ in route.calls]
+        for endpoint in (route.site.endpoint, route.site.default_endpoint):
+            if endpoint:
+                sites.append((endpoint, route.site.path, route.site.span))
+        for endpoint, path, span in sites:
+            if unsupported(provider, endpoint) is None:
+                continue
+            note, related = provenance(path, ("base URL", route.base))
+            family = endpoint.rsplit(".", 1)[0] if "." in endpoint else endpoint
+            yield diagnostic(
+                ctx,
+                "RL401",
+                f"{provider.name} does not serve {endpoint} (the {family} API) on its OpenAI-compatible endpoint{note}",
+                path,
+                span,
+                provider=provider.id,
+                related=related,
+                identity=f"{provider.id}:{endpoint}",
+            )

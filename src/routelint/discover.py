@@ -1,0 +1,132 @@
+"""Find the files to check and classify each by kind.
+
+Directories are walked without following symlinks (no loops, nothing outside the tree); files named
+explicitly (as pre-commit passes them) are taken as given. `.env*` files are hidden files: they are
+included on purpose.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import posixpath
+from dataclasses import dataclass
+from typing import Iterable, Iterator, Optional, Sequence
+
+# Directories nobody wants linted (the same spirit as Ruff's default excludes)
+SKIP_DIRS = frozenset({
+    ".git", ".hg", ".svn", ".bzr", "node_modules", "__pycache__", ".venv", "venv", ".tox", ".nox",
+    ".mypy_cache", ".pytest_cache", ".ruff_cache", ".routelint_cache", "site-packages", ".eggs",
+    "__pypackages__", "_build", "buck-out", ".direnv", ".ipynb_checkpoints",
+})
+
+PYTHON = "python"
+DOTENV = "dotenv"
+YAML = "yaml"
+TOML = "toml"
+JSON = "json"
+TEXT = "text"  # any other text file: scanned for keys only
+ANALYSED_KINDS = (PYTHON, DOTENV, YAML, TOML, JSON)
+
+
+def file_kind(path: str) -> str:
+    name = posixpath.basename(path)
+    lower = name.lower()
+    if lower.endswith((".py", ".pyw")):
+        return PYTHON
+    if lower == ".env" or lower.startswith(".env.") or lower.endswith(".env"):
+        return DOTENV
+    if lower.endswith((".yml", ".yaml")):
+        return YAML
+    if lower.endswith(".toml"):
+        return TOML
+    if lower.endswith(".json"):
+        return JSON
+    return TEXT
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: str  # as shown to the user: given prefix + relative part, '/' separators
+    kind: str
+    explicit: bool = False
+
+
+def _display(prefix: str, relative: str) -> str:
+    joined = posixpath.join(prefix.replace(os.sep, "/"), relative.replace(os.sep, "/")) if relative else prefix
+    while joined.startswith("./"):
+        joined = joined[2:]
+    return joined
+
+
+def matches_any(path: str, patterns: Sequence[str]) -> bool:
+    """gitignore-like matching: a pattern matches the path, its basename, or any parent folder."""
+    if not patterns:
+        return False
+    parts = path.split("/")
+    for pattern in patterns:
+        pattern = pattern.rstrip("/")
+        if fnmatch.fnmatchcase(path, pattern) or fnmatch.fnmatchcase(path, "*/" + pattern):
+            return True
+        if "/" not in pattern and any(fnmatch.fnmatchcase(part, pattern) for part in parts):
+            return True
+    return False
+
+
+def discover(paths: Iterable[str], exclude: Sequence[str] = ()) -> Iterator[SourceFile]:
+    """Yield each file once, in a stable order. Missing paths raise FileNotFoundError."""
+    seen: set[str] = set()
+    for given in paths:
+        if not os.path.lexists(given):
+            raise FileNotFoundError(given)
+        if os.path.isfile(given):
+            display = _display(given, "")
+            if display not in seen and not matches_any(display, exclude):
+                seen.add(display)
+                yield SourceFile(display, file_kind(display), explicit=True)
+            continue
+        yield from _walk(given, exclude, seen)
+
+
+def _walk(root: str, exclude: Sequence[str], seen: set[str]) -> Iterator[SourceFile]:
+    stack = [""]
+    while stack:
+        relative = stack.pop()
+        directory = os.path.join(root, relative) if relative else root
+        try:
+            entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
+        except OSError:
+            continue
+        subdirs = []
+        for entry in entries:
+            rel = posixpath.join(relative, entry.name) if relative else entry.name
+            display = _display(root, rel)
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    if entry.name in SKIP_DIRS or matches_any(display, exclude):
+                        continue
+                    if os.path.exists(os.path.join(entry.path, "pyvenv.cfg")):
+                        continue  # a virtual environment under another name
+                    subdirs.append(rel)
+                elif entry.is_file(follow_symlinks=False):
+                    if display in seen or matches_any(display, exclude):
+                        continue
+                    seen.add(display)
+                    yield SourceFile(display, file_kind(display))
+            except OSError:
+                continue
+        stack.extend(reversed(subdirs))
+
+
+def find_upward(start: str, names: Sequence[str], stop: Optional[str] = None) -> Iterator[str]:
+    """Yield existing files named `names` in `start` and each parent folder."""
+    current = os.path.abspath(start if os.path.isdir(start) else os.path.dirname(start) or ".")
+    while True:
+        for name in names:
+            candidate = os.path.join(current, name)
+            if os.path.isfile(candidate):
+                yield candidate
+        parent = os.path.dirname(current)
+        if parent == current or current == stop:
+            return
+        current = parent

@@ -1,0 +1,189 @@
+"""Language-neutral facts that frontends produce and checks consume.
+
+Frontends (Python, .env, YAML, TOML, JSON) know nothing about rules: they only say where a route is
+set up, which values feed it and where those values are written. Everything here is plain data so it
+can cross process boundaries and be cached.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Optional
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """A 1-based, end-inclusive-line / end-exclusive-column region of a file."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    @classmethod
+    def at_line(cls, line: int) -> "Span":
+        return cls(line, 1, line, 1)
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    path: str
+    span: Span
+
+
+# Value kinds
+LITERAL = "literal"  # text known and written at `loc`
+ENV = "env"  # read from an environment variable (`env_var`), maybe with a default in `text`
+REF = "ref"  # a name imported from another module of the scanned tree, resolved after all files are read
+UNKNOWN = "unknown"  # cannot be known statically (function parameter, computed value)
+
+# Value origins: why the text is what it is
+ORIGIN_CODE = "code"  # literal written in code: a hardcoded value
+ORIGIN_DEFAULT = "default"  # default of an env lookup or settings field: configurable
+ORIGIN_ENV_FILE = "env-file"  # value of an env variable found in the project's env files
+ORIGIN_CONFIG = "config"  # literal in a configuration file (YAML/TOML/JSON/.env)
+
+
+@dataclass(frozen=True)
+class Value:
+    """One of a route's parts (base URL, key, model) and where it comes from."""
+
+    kind: str
+    text: Optional[str] = None
+    loc: Optional[Location] = None
+    env_var: Optional[str] = None
+    implicit: bool = False  # the SDK reads `env_var` because the argument is absent
+    identifier: Optional[str] = None  # the Python/config name the value was bound to
+    ref: Optional[tuple[str, str]] = None  # (module, name) for REF values
+    partial: bool = False  # literal with unknown interpolated parts, e.g. f"https://{region}-..."
+    origin: str = ORIGIN_CODE
+    via: tuple[Location, ...] = ()  # other places the value passed through (env files, constants)
+
+    @property
+    def known(self) -> bool:
+        return self.text is not None
+
+    def with_(self, **changes) -> "Value":
+        return replace(self, **changes)
+
+
+def literal(text: str, loc: Optional[Location], *, origin: str = ORIGIN_CODE, partial: bool = False) -> Value:
+    return Value(LITERAL, text=text, loc=loc, origin=origin, partial=partial)
+
+
+def env_value(var: str, default: Optional[Value] = None, *, implicit: bool = False, loc: Optional[Location] = None) -> Value:
+    """An environment lookup; the default (if literal) stays visible but is configurable."""
+    if default is not None and default.text is not None:
+        return Value(
+            ENV,
+            text=default.text,
+            loc=default.loc,
+            env_var=var,
+            implicit=implicit,
+            partial=default.partial,
+            origin=ORIGIN_DEFAULT,
+            identifier=default.identifier,
+        )
+    return Value(ENV, env_var=var, implicit=implicit, loc=loc, origin=ORIGIN_DEFAULT)
+
+
+UNKNOWN_VALUE = Value(UNKNOWN)
+
+
+# Consumers of a base URL: decides which URL shapes are wrong
+CONSUMER_SDK = "sdk"  # an OpenAI-style SDK appends the endpoint path itself
+CONSUMER_HTTP = "http"  # raw HTTP: the URL is the full endpoint
+CONSUMER_NATIVE = "native"  # a provider's native API (LiteLLM `gemini/`, `ollama/` root)
+
+
+@dataclass
+class RouteSite:
+    """Where a client, SDK call or config block sets up a route."""
+
+    id: str
+    path: str
+    span: Span
+    sdk: str
+    base_url: Value
+    api_key: Value
+    model: Optional[Value] = None
+    consumer: str = CONSUMER_SDK
+    in_code: bool = True
+    # the provider a model-string prefix or SDK implies when no base URL says otherwise (LiteLLM `gemini/`)
+    implied_provider: Optional[str] = None
+    # the API family the SDK calls by default (openai-agents defaults to the Responses API)
+    default_endpoint: Optional[str] = None
+    # an endpoint the site itself calls (raw HTTP POST to .../chat/completions)
+    endpoint: Optional[str] = None
+
+
+@dataclass
+class EndpointCall:
+    """A call of an endpoint on a route: `client.files.create(...)`."""
+
+    path: str
+    span: Span
+    endpoint: str  # resource chain after the client, e.g. "chat.completions.create"
+    route_id: Optional[str] = None  # a RouteSite.id in the same file
+    route_ref: Optional[tuple[str, str]] = None  # a client imported from another module
+    model: Optional[Value] = None
+    features: tuple[str, ...] = ()  # streaming, tools, ... (for the audit)
+
+
+@dataclass
+class SecretCandidate:
+    """Key-shaped text found in a file's raw text. `text` is secret: only redact() may show it."""
+
+    path: str
+    span: Span
+    text: str
+    provider: Optional[str]
+    pattern: str
+    in_comment: bool = False
+
+
+@dataclass
+class EnvDefinition:
+    """`NAME=value` in an env-style file: fills env lookups of code in that directory and below."""
+
+    name: str
+    value: Value
+    path: str
+    template: bool = False  # .env.example-style file
+
+
+@dataclass
+class ProblemFact:
+    """A file that could not be read or parsed (becomes RL001)."""
+
+    path: str
+    span: Span
+    message: str
+
+
+@dataclass
+class Suppression:
+    path: str
+    line: int
+    codes: tuple[str, ...]  # empty = all codes
+    span: Span
+
+
+@dataclass
+class FileFacts:
+    """Everything one frontend learned from one file."""
+
+    path: str
+    kind: str
+    routes: list[RouteSite] = field(default_factory=list)
+    calls: list[EndpointCall] = field(default_factory=list)
+    secrets: list[SecretCandidate] = field(default_factory=list)
+    env: list[EnvDefinition] = field(default_factory=list)
+    problems: list[ProblemFact] = field(default_factory=list)
+    # module-level names other modules can import: constants (Value) and clients (route ids)
+    exports: dict[str, Value] = field(default_factory=dict)
+    client_exports: dict[str, str] = field(default_factory=dict)
+    # names this module imports from other modules, as (module, name), resolved across the tree
+    client_imports: dict[str, tuple[str, str]] = field(default_factory=dict)
+    suppressions: list[Suppression] = field(default_factory=list)
+    parsed: bool = False  # did this file reach a full parser (for the benchmark's share)

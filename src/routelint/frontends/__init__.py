@@ -1,0 +1,1 @@
+"""Frontends turn one file into facts. They know nothing about rules."""

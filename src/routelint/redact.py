@@ -1,0 +1,62 @@
+"""The one way key text reaches any output.
+
+`redact(text, secrets)` masks every secret the run found, plus anything that starts with a key
+prefix from the catalog, keeping four characters at each end of long keys (`AIza…Xy4Q`) so a user
+can still tell keys apart. Masking more than strictly needed is the safe direction for output.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Iterable, Optional
+
+_registered: set[str] = set()
+
+
+def mask(secret: str) -> str:
+    if len(secret) >= 16:
+        return f"{secret[:4]}…{secret[-4:]}"
+    return "…" * 3
+
+
+def register_prefixes(prefixes: Iterable[str]) -> None:
+    """Add key prefixes (from user-defined providers) to what redaction masks."""
+    new = {prefix for prefix in prefixes if len(prefix) >= 3} - _registered
+    if new:
+        _registered.update(new)
+        _prefix_pattern.cache_clear()
+
+
+@lru_cache(maxsize=1)
+def _shipped_prefixes() -> frozenset[str]:
+    from routelint.catalog import load_catalog
+
+    try:
+        catalog = load_catalog()
+    except Exception:  # redaction must work even when the catalog is broken
+        return frozenset({"sk-", "AIza", "AQ."})
+    return frozenset(
+        pattern.prefix for provider in catalog.providers.values() for pattern in provider.key_patterns if len(pattern.prefix) >= 3
+    ) | {"sk-"}
+
+
+@lru_cache(maxsize=1)
+def _prefix_pattern() -> Optional[re.Pattern[str]]:
+    prefixes = sorted(_shipped_prefixes() | _registered, key=len, reverse=True)
+    if not prefixes:
+        return None
+    alternatives = "|".join(re.escape(prefix) for prefix in prefixes)
+    return re.compile(rf"(?<![\w-])(?:{alternatives})[\w.-]{{12,}}")
+
+
+def redact(text: str, secrets: Iterable[str] = ()) -> str:
+    if not text:
+        return text
+    for secret in sorted(set(secrets), key=len, reverse=True):
+        if secret and secret in text:
+            text = text.replace(secret, mask(secret))
+    pattern = _prefix_pattern()
+    if pattern is None:
+        return text
+    return pattern.sub(lambda match: mask(match.group(0)) if "…" not in match.group(0) else match.group(0), text)

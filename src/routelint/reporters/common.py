@@ -1,0 +1,36 @@
+"""Shared pieces of the reporters: summary counts and redacted messages."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from routelint.diagnostics import Diagnostic
+from routelint.engine import RunResult
+from routelint.redact import redact
+
+
+def message(result: RunResult, diagnostic: Diagnostic) -> str:
+    return redact(diagnostic.message, result.secrets)
+
+
+def summary(result: RunResult) -> dict:
+    by_code = Counter(diagnostic.code for diagnostic in result.diagnostics)
+    by_severity = Counter(diagnostic.severity for diagnostic in result.diagnostics)
+    return {
+        "files": result.files_seen,
+        "files_parsed": result.files_parsed,
+        "routes": len(result.routes),
+        "diagnostics": len(result.diagnostics),
+        "errors": by_severity.get("error", 0),
+        "warnings": by_severity.get("warning", 0),
+        "by_code": dict(sorted(by_code.items())),
+    }
+
+
+def summary_line(result: RunResult) -> str:
+    counts = summary(result)
+    total = counts["diagnostics"]
+    if not total:
+        return f"All checks passed ({counts['files']} files, {counts['routes']} routes)."
+    noun = "finding" if total == 1 else "findings"
+    return f"Found {total} {noun} ({counts['errors']} errors, {counts['warnings']} warnings) in {counts['files']} files."

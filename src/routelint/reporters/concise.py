@@ -1,0 +1,16 @@
+"""`path:line:col: CODE message`, one line per finding (the pre-commit and editor format)."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from routelint.engine import RunResult
+from routelint.reporters.common import message, summary_line
+
+
+def report(result: RunResult, out: TextIO, options: dict) -> None:
+    for diagnostic in result.diagnostics:
+        span = diagnostic.span
+        out.write(f"{diagnostic.path}:{span.line}:{span.column}: {diagnostic.code} {message(result, diagnostic)}\n")
+    if options.get("summary", True):
+        out.write(summary_line(result) + "\n")

@@ -1,0 +1,93 @@
+"""Rule documentation and examples, loaded from `rules/checks/<CODE>.toml`.
+
+A rule's docs are written in fixed sections (what it does / why it matters / example / use instead /
+fix safety) and its valid/invalid examples are both its tests and its documentation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Optional
+
+from routelint.data import load_toml, rules_dir
+
+SECTIONS = (
+    ("what_it_does", "What it does"),
+    ("why_it_matters", "Why it matters"),
+    ("example", "Example"),
+    ("use_instead", "Use instead"),
+    ("fix", "Fix safety"),
+)
+DOCS_URL = "https://github.com/routelint/routelint/blob/main/rules/checks/{code}.toml"
+
+
+@dataclass(frozen=True)
+class Example:
+    name: str
+    files: dict[str, str]
+    expect: tuple[tuple[str, int], ...]  # (path, line) of each expected finding of this rule
+    fixed: dict[str, str] = field(default_factory=dict)
+    config: str = ""  # extra [tool.routelint] TOML for this example
+
+
+@dataclass(frozen=True)
+class RuleDoc:
+    code: str
+    name: str
+    severity: str
+    summary: str
+    sections: dict[str, str]
+    fix_applicability: Optional[str]
+    valid: tuple[Example, ...]
+    invalid: tuple[Example, ...]
+
+    @property
+    def url(self) -> str:
+        return DOCS_URL.format(code=self.code)
+
+
+def _example(raw: dict, index: int) -> Example:
+    if "files" in raw:
+        files = dict(raw["files"])
+    else:
+        files = {raw.get("path", "example.py"): raw["code"]}
+    default_path = next(iter(files))
+    expect = []
+    for item in raw.get("expect", []):
+        if isinstance(item, int):
+            expect.append((default_path, item))
+        else:
+            expect.append((item.get("path", default_path), int(item["line"])))
+    fixed = raw.get("fixed", {})
+    if isinstance(fixed, str):
+        fixed = {default_path: fixed}
+    return Example(raw.get("name", f"example {index + 1}"), files, tuple(expect), dict(fixed), raw.get("config", ""))
+
+
+def load_rule(path: Path) -> RuleDoc:
+    data = load_toml(path)
+    return RuleDoc(
+        code=data["code"],
+        name=data["name"],
+        severity=data["severity"],
+        summary=data["summary"],
+        sections={key: data.get(key, "").strip() for key, _ in SECTIONS},
+        fix_applicability=data.get("fix_applicability"),
+        valid=tuple(_example(raw, index) for index, raw in enumerate(data.get("valid", []))),
+        invalid=tuple(_example(raw, index) for index, raw in enumerate(data.get("invalid", []))),
+    )
+
+
+@lru_cache(maxsize=1)
+def all_rules() -> dict[str, RuleDoc]:
+    rules = {}
+    for path in sorted((rules_dir() / "checks").glob("RL*.toml")):
+        rule = load_rule(path)
+        rules[rule.code] = rule
+    return rules
+
+
+def rule(code: str) -> Optional[RuleDoc]:
+    return all_rules().get(code.upper())
