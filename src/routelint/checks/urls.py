@@ -82,8 +82,8 @@ def route_bypasses_policy(ctx: CheckContext) -> Iterator[Diagnostic]:
     for route in ctx.routes:
         provider = route.provider
         value = route.base
-        if provider is None or provider.id in ctx.allowed_routes or value.loc is None:
-            continue
+        if provider is None or provider.is_local or provider.id in ctx.allowed_routes or value.loc is None:
+            continue  # local servers keep traffic on the machine: the policy is about where it leaves to
         key = (value.loc.path, value.loc.span)
         if key in seen:
             continue

@@ -1,0 +1,54 @@
+"""Shared helpers: run the real CLI in-process, build small trees on disk."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from routelint.cli import cli
+
+REPO = Path(__file__).resolve().parent.parent
+DEMO_APP = REPO / "fixtures" / "demo-app"
+
+# Fake keys with a real key's shape and entropy (generated once, never valid anywhere)
+GEMINI_KEY = "AIza84ekLPCLn0SFqZYVVA-jEnTYGUHe1Ldw6Rx"
+OPENROUTER_KEY = "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"
+
+
+def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return root
+
+
+def run_cli(*args: str, cwd: Path | None = None):
+    runner = CliRunner()
+    old = os.getcwd()
+    if cwd is not None:
+        os.chdir(cwd)
+    try:
+        return runner.invoke(cli, list(args), catch_exceptions=False)
+    finally:
+        os.chdir(old)
+
+
+def run_json(*args: str, cwd: Path | None = None) -> tuple[int, dict]:
+    result = run_cli("check", "--format", "json", *args, cwd=cwd)
+    return result.exit_code, json.loads(result.output)
+
+
+@pytest.fixture
+def tree(tmp_path: Path):
+    def make(files: dict[str, str | bytes]) -> Path:
+        return write_tree(tmp_path, files)
+
+    return make
