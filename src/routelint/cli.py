@@ -46,37 +46,118 @@ def cli() -> None:
 @click.option("--no-color", is_flag=True, help="Plain text output.")
 @click.option("--config", "config_path", type=str, default=None, help="Use this config file instead of discovering one.")
 @click.option("--output-file", "-o", type=click.Path(dir_okay=False, writable=True), default=None, help="Write the report here.")
+@click.option("--fix", "fix", is_flag=True, help="Apply safe fixes (issue 5: see routelint/fixer.py).")
+@click.option("--unsafe-fixes", "unsafe_fixes", is_flag=True, help="With --fix or --diff, also apply unsafe fixes.")
+@click.option("--diff", "diff", is_flag=True, help="Print the unified diff of the fixes instead of writing; exit 1 if any.")
+@click.option("--exit-non-zero-on-fix", "exit_non_zero_on_fix", is_flag=True, help="With --fix, exit 1 when any fix was applied.")
+@click.option("--statistics", is_flag=True, help="Print how many findings of each code instead of the findings.")
+@click.option("--ignore-suppressions", is_flag=True, help="Report findings hidden by `# routelint: ignore` / `# noqa` comments too.")
+@click.option("--add-suppressions", is_flag=True, help="Write a `# routelint: ignore[CODE]` comment for every current finding.")
+@click.option("--write-baseline", type=click.Path(dir_okay=False), default=None, help="Record the current findings in this baseline file.")
+@click.option("--baseline", type=click.Path(dir_okay=False), default=None, help="Report only findings this baseline file does not record.")
 def check(paths: Sequence[str], output_format: Optional[str], select: Optional[str], ignore: Optional[str], exit_zero: bool,
-          jobs: int, no_color: bool, config_path: Optional[str], output_file: Optional[str]) -> None:
+          jobs: int, no_color: bool, config_path: Optional[str], output_file: Optional[str], statistics: bool = False,
+          ignore_suppressions: bool = False, add_suppressions: bool = False, write_baseline: Optional[str] = None,
+          baseline: Optional[str] = None, **fix_flags: bool) -> None:
     """Check PATHS (default: the current directory) and report findings."""
-    from routelint.config import ConfigError, _codes as parse_codes, discover_config
+    from routelint.config import ConfigError, ConfigSet
     from routelint.engine import run
 
     paths = list(paths) or ["."]
-    try:
-        config = discover_config(paths[0], config_path)
-        if select is not None:
-            config.select = parse_codes("--select", "--select", _codes(select))
-            config.extend_select = ()
-        if ignore is not None:
-            config.ignore = config.ignore + parse_codes("--ignore", "--ignore", _codes(ignore))
+    try:  # each file gets its own layered configuration; --config replaces discovery
+        configs = ConfigSet(config_path, select=_codes(select), ignore=_codes(ignore))
+        config = configs.for_path(paths[0])
+        result = run(paths, config, jobs=jobs, configs=configs, ignore_suppressions=ignore_suppressions)
     except ConfigError as exc:
         raise _fail(str(exc))
-    try:
-        result = run(paths, config, jobs=jobs)
     except FileNotFoundError as exc:
         raise _fail(f"{exc.args[0] if exc.args else exc}: no such file or directory")
+    fixed = None  # --fix / --diff (issue 5)
+    if fix_flags.get("fix") or fix_flags.get("diff"):
+        from routelint.fixer import from_cli, summary
+
+        result, fixed, early = from_cli(paths, config, result, unsafe=bool(fix_flags.get("unsafe_fixes")),
+                                        diff=bool(fix_flags.get("diff")), jobs=jobs, out=sys.stdout, err=sys.stderr)
+        if early is not None:
+            raise click.exceptions.Exit(early)
+    if add_suppressions or write_baseline or baseline:  # issue 6: suppressions and baselines
+        _suppressions_and_baseline(result, add_suppressions, write_baseline, baseline)
     fmt = output_format or ("full" if sys.stdout.isatty() and not output_file else "concise")
     from routelint.reporters import get_reporter
 
     options = {"no_color": no_color or bool(output_file)}
+    reporter = get_reporter(fmt) if not statistics else _statistics_reporter(fmt)
     if output_file:
         with open(output_file, "w", encoding="utf-8") as handle:
-            get_reporter(fmt)(result, handle, options)
+            reporter(result, handle, options)
     else:
-        get_reporter(fmt)(result, sys.stdout, options)
-    failing = [d for d in result.diagnostics if config.fail_on == "warning" or d.severity == "error"]
+        reporter(result, sys.stdout, options)
+    failing = [d for d in result.diagnostics if configs.for_path(d.path).fail_on == "warning" or d.severity == "error"]
+    if fixed is not None:
+        click.echo(summary(fixed, bool(fix_flags.get("unsafe_fixes"))), err=True)
+        if fix_flags.get("exit_non_zero_on_fix") and fixed.fixed:
+            raise click.exceptions.Exit(EXIT_FINDINGS)
     raise click.exceptions.Exit(EXIT_FINDINGS if failing and not exit_zero else EXIT_CLEAN)
+
+
+def _statistics_reporter(fmt: str):
+    from routelint.reporters.statistics import report
+
+    return lambda result, out, options: report(result, out, machine=fmt in ("json", "sarif"))
+
+
+def _suppressions_and_baseline(result, add: bool, write_baseline: Optional[str], baseline: Optional[str]) -> None:
+    """--add-suppressions and --write-baseline end the run here; --baseline filters `result`."""
+    from routelint.baseline import BaselineError, apply_baseline, stale_line, write_baseline as write
+
+    if add:
+        from routelint.suppressions import add_suppressions
+
+        added = add_suppressions(result.diagnostics, {facts.path: facts.kind for facts in result.files})
+        for path, line, code, why in added.skipped:
+            click.echo(f"routelint: {path}:{line}: {code} not suppressed: {why}", err=True)
+        click.echo(f"Added {added.added} suppression{'s' if added.added != 1 else ''} in {added.files} "
+                   f"file{'s' if added.files != 1 else ''}.", err=True)
+        raise click.exceptions.Exit(EXIT_FINDINGS if added.skipped else EXIT_CLEAN)
+    if write_baseline:
+        count = write(result.diagnostics, write_baseline)
+        click.echo(f"Wrote {count} finding{'s' if count != 1 else ''} to the baseline {write_baseline}.", err=True)
+        raise click.exceptions.Exit(EXIT_CLEAN)
+    try:
+        report = apply_baseline(result, baseline or "")
+    except BaselineError as exc:
+        raise _fail(str(exc))
+    line = stale_line(report)
+    if line:
+        click.echo(line, err=True)
+
+
+@cli.command("config")
+@click.argument("path", required=False, default=".", type=click.Path(path_type=str))
+@click.option("--config", "config_path", type=str, default=None, help="Show this config file instead of discovering one.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
+def show_config(path: str, config_path: Optional[str], output_format: str) -> None:
+    """Print the effective configuration for PATH and where each value came from."""
+    import json
+
+    from routelint.config import ConfigError, ConfigSet, describe
+
+    try:
+        configs = ConfigSet(config_path)
+        config = configs.for_path(path)
+        layers = [layer.path for layer in configs.layers(path)]
+    except ConfigError as exc:
+        raise _fail(str(exc))
+    rows = describe(config)
+    if output_format == "json":
+        click.echo(json.dumps({"path": path, "files": layers,
+                               "settings": [{"key": key, "value": value, "source": source} for key, value, source in rows]},
+                              indent=2))
+        return
+    click.echo(f"# effective routelint configuration for {path}")
+    click.echo(f"# files, outermost first: {', '.join(layers) if layers else '(none: defaults)'}")
+    for key, value, source in rows:
+        click.echo(f"{key} = {json.dumps(value)}  # {source}")
 
 
 @cli.command("rules")
@@ -108,6 +189,13 @@ def show_rule(code: str) -> None:
     if doc.fix_applicability:
         click.echo(f"Fix applicability: {doc.fix_applicability}\n")
     click.echo(f"Docs: {doc.url}")
+
+
+# `routelint routes` and `routelint audit` (issue 8): defined in routelint/audit/commands.py
+from routelint.audit.commands import audit as _audit_command, routes as _routes_command  # noqa: E402
+
+cli.add_command(_routes_command)
+cli.add_command(_audit_command)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> None:

@@ -38,6 +38,8 @@ class Config:
     providers: list[dict[str, Any]] = field(default_factory=list)
     fix_env: dict[str, str] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)  # key -> where its value came from
+    root: bool = False  # `root = true`: configuration files further up do not apply
+    base: Optional[str] = None  # absolute folder of the outermost config file: patterns are relative to it
 
     def enabled(self, code: str, path: Optional[str] = None) -> bool:
         selected = self.select + self.extend_select
@@ -47,13 +49,27 @@ class Config:
             from routelint.discover import matches_any
 
             for pattern, codes in self.per_file_ignores.items():
-                if matches_any(path, [pattern]) and _matches(code, codes):
+                if self.matches(path, [pattern]) and _matches(code, codes):
                     return False
         return True
 
     @property
     def excludes(self) -> tuple[str, ...]:
         return self.exclude + self.extend_exclude
+
+    def matches(self, path: str, patterns: Sequence[str]) -> bool:
+        """A glob matches the path as shown, or the path relative to the folder of the config file."""
+        from routelint.discover import matches_any
+
+        if matches_any(path, patterns):
+            return True
+        if self.base is None:
+            return False
+        relative = os.path.relpath(os.path.abspath(path), self.base).replace(os.sep, "/")
+        return not relative.startswith("../") and relative != ".." and matches_any(relative, patterns)
+
+    def excluded(self, path: str) -> bool:
+        return bool(self.excludes) and self.matches(path, self.excludes)
 
 
 def _matches(code: str, prefixes: Sequence[str]) -> bool:
@@ -162,6 +178,9 @@ def parse_config(table: dict[str, Any], where: str, base: Path) -> Config:
             if "models-file" in pin:
                 models += _load_models_file(f"{where}: catalog.{provider_id}", base, pin["models-file"])
             config.pinned[provider_id] = models
+    if "root" in table and not isinstance(table["root"], bool):
+        raise ConfigError(f"{where}: root must be true or false, not {table['root']!r}")
+    config.root = table.get("root") is True
     if "fix-env" in table:
         raw = table["fix-env"]
         if not isinstance(raw, dict) or not all(isinstance(value, str) for value in raw.values()):
@@ -184,17 +203,235 @@ def read_table(path: Path) -> Optional[dict[str, Any]]:
 
 
 def discover_config(start: str, explicit: Optional[str] = None) -> Config:
-    if explicit:
-        path = Path(explicit)
-        if not path.is_file():
-            raise ConfigError(f"{explicit}: config file not found")
-        table = read_table(path) or {}
-        return parse_config(table, str(path), path.parent)
-    from routelint.discover import find_upward
+    """The effective configuration for `start` (a file or folder): layered, or the explicit file."""
+    return ConfigSet(explicit).for_path(start)
 
-    for candidate in find_upward(start, CONFIG_FILES):
-        path = Path(candidate)
-        table = read_table(path)
-        if table is not None:
-            return parse_config(table, os.path.relpath(path), path.parent)
-    return Config()
+
+# --------------------------------------------------------------------------- layering
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One configuration file that applies to a folder and everything below it."""
+
+    path: str  # as shown to users
+    directory: str  # absolute
+    config: Config  # this file's own values (validated); config.sources holds the keys it sets
+
+
+# how each key of an inner (nearer) file combines with what the outer files said
+_REPLACE = {"select": "select", "ignore": "ignore", "exclude": "exclude", "fail-on": "fail_on",
+            "allowed-routes": "allowed_routes"}
+_EXTEND = {"extend-select": "extend_select", "extend-exclude": "extend_exclude"}
+_UPDATE = {"per-file-ignores": "per_file_ignores", "severity": "severity", "catalog": "pinned", "fix-env": "fix_env"}
+ORDER = ("root", "select", "extend-select", "ignore", "per-file-ignores", "exclude", "extend-exclude", "severity",
+         "fail-on", "allowed-routes", "catalog", "providers", "fix-env")
+DEFAULT = "default"
+COMMAND_LINE = "command line"
+
+
+def merge_layers(layers: Sequence[Layer]) -> Config:
+    """Outermost first; the nearest file wins key by key. `extend-*` keys add to what they inherit,
+    table keys (`severity`, `per-file-ignores`, `catalog`, `fix-env`) merge entry by entry, and
+    `providers` merge by id."""
+    merged = Config()
+    sources: dict[str, str] = {}
+    for layer in layers:
+        own = layer.config
+        for key in own.sources:
+            if key in _REPLACE:
+                setattr(merged, _REPLACE[key], getattr(own, _REPLACE[key]))
+                sources[key] = layer.path
+                if key == "select":  # a new selection starts over, as in Ruff
+                    merged.extend_select = ()
+                    sources.pop("extend-select", None)
+            elif key in _EXTEND:
+                attribute = _EXTEND[key]
+                setattr(merged, attribute, getattr(merged, attribute) + getattr(own, attribute))
+                sources[key] = f"{sources[key]}, {layer.path}" if key in sources else layer.path
+            elif key in _UPDATE:
+                attribute = _UPDATE[key]
+                table = dict(getattr(merged, attribute))
+                table.update(getattr(own, attribute))
+                setattr(merged, attribute, table)
+                for entry in getattr(own, attribute):
+                    sources[f"{key}.{entry}"] = layer.path
+            elif key == "providers":
+                by_id = {entry["id"]: entry for entry in merged.providers}
+                by_id.update({entry["id"]: entry for entry in own.providers})
+                merged.providers = list(by_id.values())
+                for entry in own.providers:
+                    sources[f"providers.{entry['id']}"] = layer.path
+            elif key == "root":
+                sources[key] = layer.path
+    if layers:
+        merged.path = layers[-1].path
+        merged.base = layers[0].directory
+        merged.root = layers[0].config.root
+    merged.sources = sources
+    return merged
+
+
+class ConfigSet:
+    """The configuration of every file of a run: `--config FILE` for all, or discovered upward from
+    each file's folder, layered (outer files first, the nearest wins) up to a file with `root = true`.
+
+    Results are cached per folder, so asking for thousands of files costs one lookup each.
+    """
+
+    def __init__(self, explicit: Optional[str] = None, *, select: Optional[Sequence[str]] = None,
+                 ignore: Optional[Sequence[str]] = None, fixed: Optional[Config] = None) -> None:
+        self.explicit = explicit
+        self._fixed = fixed
+        self._select = select
+        self._ignore = ignore
+        self._layer_in: dict[str, Optional[Layer]] = {}
+        self._chains: dict[str, tuple[Layer, ...]] = {}
+        self._merged: dict[tuple[str, ...], Config] = {}
+        self._explicit_layer: Optional[Layer] = None
+        if explicit:
+            path = Path(explicit)
+            if not path.is_file():
+                raise ConfigError(f"{explicit}: config file not found")
+            table = read_table(path) or {}
+            self._explicit_layer = Layer(str(explicit), str(path.resolve().parent), parse_config(table, str(explicit), path.parent))
+        if select is not None:
+            self._select = _codes("--select", "--select", list(select))
+        if ignore is not None:
+            self._ignore = _codes("--ignore", "--ignore", list(ignore))
+
+    @classmethod
+    def of(cls, config: Config) -> "ConfigSet":
+        """Every file gets this one configuration (callers that built a Config themselves)."""
+        return cls(fixed=config)
+
+    # ------------------------------------------------------------------ discovery
+    def _own_layer(self, directory: str) -> Optional[Layer]:
+        if directory in self._layer_in:
+            return self._layer_in[directory]
+        found = None
+        for name in CONFIG_FILES:
+            candidate = Path(directory) / name
+            if not candidate.is_file():
+                continue
+            table = read_table(candidate)
+            if table is None:  # a pyproject.toml without [tool.routelint]
+                continue
+            shown = os.path.relpath(candidate)
+            shown = str(candidate) if shown.startswith(".." + os.sep + "..") else shown
+            found = Layer(shown.replace(os.sep, "/"), directory, parse_config(table, shown.replace(os.sep, "/"), candidate.parent))
+            break
+        self._layer_in[directory] = found
+        return found
+
+    def _chain(self, directory: str) -> tuple[Layer, ...]:
+        """Layers for a folder, outermost first. Walks up iteratively and caches every folder it passes."""
+        pending: list[str] = []
+        inherited: tuple[Layer, ...] = ()
+        current = directory
+        while True:
+            if current in self._chains:
+                inherited = self._chains[current]
+                break
+            pending.append(current)
+            own = self._own_layer(current)
+            parent = os.path.dirname(current)
+            if (own is not None and own.config.root) or parent == current:
+                break
+            current = parent
+        for folder in reversed(pending):
+            own = self._own_layer(folder)
+            if own is not None and own.config.root:
+                inherited = (own,)
+            elif own is not None:
+                inherited = inherited + (own,)
+            self._chains[folder] = inherited
+        return self._chains[directory]
+
+    def layers(self, path: str) -> tuple[Layer, ...]:
+        if self._fixed is not None:
+            return ()
+        if self._explicit_layer is not None:
+            return (self._explicit_layer,)
+        absolute = os.path.abspath(path)
+        directory = absolute if os.path.isdir(absolute) else os.path.dirname(absolute)
+        return self._chain(directory)
+
+    def for_path(self, path: str) -> Config:
+        if self._fixed is not None:
+            return self._fixed
+        layers = self.layers(path)
+        key = tuple(layer.path for layer in layers)
+        config = self._merged.get(key)
+        if config is None:
+            config = merge_layers(layers)
+            if self._explicit_layer is not None:
+                config.sources = {name: f"--config {source}" for name, source in config.sources.items()}
+            if self._select is not None:
+                config.select, config.extend_select = self._select, ()
+                config.sources["select"] = f"{COMMAND_LINE} (--select)"
+                config.sources.pop("extend-select", None)
+            if self._ignore is not None:
+                config.ignore = config.ignore + self._ignore
+                config.sources["ignore"] = ", ".join(filter(None, (config.sources.get("ignore"), f"{COMMAND_LINE} (--ignore)")))
+            self._merged[key] = config
+        return config
+
+    def configs(self) -> list[Config]:
+        """Every distinct configuration handed out so far."""
+        if self._fixed is not None:
+            return [self._fixed]
+        return list(self._merged.values())
+
+
+def project_settings(configs: Sequence[Config]) -> Config:
+    """The catalog is one per run: user providers and pinned catalogs of every configuration in use,
+    combined. The same provider id defined differently in two files is an error."""
+    combined = Config()
+    providers: dict[str, dict[str, Any]] = {}
+    owner: dict[str, str] = {}
+    for config in configs:
+        for entry in config.providers:
+            known = providers.get(entry["id"])
+            if known is not None and known != entry:
+                raise ConfigError(
+                    f"{config.sources.get('providers.' + entry['id'], config.path)}: providers: id {entry['id']!r} is also "
+                    f"defined differently in {owner[entry['id']]}; define a provider once (in the outermost config)"
+                )
+            providers[entry["id"]] = entry
+            owner.setdefault(entry["id"], config.sources.get("providers." + entry["id"], config.path or "?"))
+        for provider_id, models in config.pinned.items():
+            current = combined.pinned.get(provider_id, ())
+            combined.pinned[provider_id] = current + tuple(model for model in models if model not in current)
+    combined.providers = list(providers.values())
+    return combined
+
+
+def describe(config: Config) -> list[tuple[str, Any, str]]:
+    """(key, value, where it came from) for every key, in a fixed order, for `routelint config`."""
+    rows: list[tuple[str, Any, str]] = []
+    sources = config.sources
+
+    def source(key: str) -> str:
+        return sources.get(key, DEFAULT)
+
+    for key in ORDER:
+        if key == "root":
+            rows.append((key, config.root, source(key)))
+        elif key in _REPLACE:
+            value = getattr(config, _REPLACE[key])
+            rows.append((key, list(value) if isinstance(value, tuple) else value, source(key)))
+        elif key in _EXTEND:
+            rows.append((key, list(getattr(config, _EXTEND[key])), source(key)))
+        elif key in _UPDATE:
+            table = getattr(config, _UPDATE[key])
+            if not table:
+                rows.append((key, {}, DEFAULT))
+            for entry, value in sorted(table.items()):
+                rows.append((f"{key}.{entry}", list(value) if isinstance(value, tuple) else value, source(f"{key}.{entry}")))
+        elif key == "providers":
+            if not config.providers:
+                rows.append((key, [], DEFAULT))
+            for entry in config.providers:
+                rows.append((f"providers.{entry['id']}", entry, source(f"providers.{entry['id']}")))
+    return rows

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import posixpath
 import subprocess
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -12,9 +13,9 @@ from routelint.catalog import load_catalog
 from routelint.catalog.model import Catalog
 from routelint.checks import run_checks
 from routelint.checks.base import CheckContext
-from routelint.config import Config
+from routelint.config import Config, ConfigSet, project_settings
 from routelint.diagnostics import Diagnostic
-from routelint.discover import PYTHON, SourceFile, discover
+from routelint.discover import DOTENV, PYTHON, SourceFile, discover, file_kind
 from routelint.facts import FileFacts
 from routelint.prefilter import build_prefilter
 from routelint.project import Resolver, Route
@@ -47,6 +48,10 @@ class RunResult:
     files_seen: int = 0
     files_parsed: int = 0
     secrets: set[str] = field(default_factory=set)
+    suppressed: int = 0  # findings hidden by suppression comments
+    scanned: list[str] = field(default_factory=list)  # the files checked (not the env files read for context)
+    configs: Optional[ConfigSet] = None  # each file's configuration
+    baseline: Optional[dict] = None  # set by routelint.baseline.apply_baseline
 
 
 def make_catalog(config: Config) -> Catalog:
@@ -104,22 +109,31 @@ def run(
     jobs: int = 0,
     catalog: Optional[Catalog] = None,
     progress: Optional[Callable[[str, int, int], None]] = None,
+    configs: Optional[ConfigSet] = None,
+    ignore_suppressions: bool = False,
 ) -> RunResult:
-    catalog = catalog or make_catalog(config)
+    """Check `paths`. `config` applies to every file unless `configs` gives each file its own
+    (layered discovery, `routelint check`); `config` then only prunes the directory walk."""
+    configs = configs or ConfigSet.of(config)
+    sources = [source for source in discover(paths, config.excludes) if not configs.for_path(source.path).excluded(source.path)]
+    context = project_env_files(sources, configs)
+    context_paths = {source.path for source in context}
+    analysed = sources + context
+    in_use = _distinct([config] + [configs.for_path(source.path) for source in analysed])
+    catalog = catalog or make_catalog(project_settings(in_use))
     sdks = shipped_sdks()
     ctx = ScanContext(catalog, sdks, build_prefilter(catalog, sdks))
-    sources = list(discover(paths, config.excludes))
     jobs = jobs or os.cpu_count() or 1
     done = [0]
 
     def tick(count: int) -> None:
         done[0] += count
         if progress:
-            progress("analysing", done[0], len(sources))
+            progress("analysing", done[0], len(analysed))
 
-    results = _analyze_all([(source, False) for source in sources], ctx, jobs, tick if progress else None)
+    results = _analyze_all([(source, False) for source in analysed], ctx, jobs, tick if progress else None)
     files = [facts for facts in results if facts is not None]
-    by_path = {source.path: source for source in sources}
+    by_path = {source.path: source for source in analysed}
     # second stage: modules the parsed files import from the scanned tree, which the prefilter skipped
     parsed = {facts.path for facts in files if facts.parsed or facts.problems}
     for _ in range(MAX_IMPORT_ROUNDS):
@@ -132,17 +146,33 @@ def run(
         parsed.update(wanted)
     resolver = Resolver(files, catalog)
     routes = resolver.build_routes(files)
-    check_ctx = CheckContext(
-        catalog=catalog,
-        routes=routes,
-        files=files,
-        allowed_routes=config.allowed_routes,
-        ignored_paths=git_ignored([facts.path for facts in files if facts.secrets]),
-        severity_overrides=config.severity,
-    )
-    diagnostics = [
-        diagnostic for diagnostic in run_checks(check_ctx, config.enabled) if config.enabled(diagnostic.code, diagnostic.path)
-    ]
+    ignored_paths = git_ignored([facts.path for facts in files if facts.secrets])
+    # checks run once per distinct allowed-routes policy (usually one); every other setting is per file
+    groups: dict[tuple[str, ...], list[Config]] = {}
+    for member in _distinct([configs.for_path(source.path) for source in analysed]) or [config]:
+        groups.setdefault(member.allowed_routes, []).append(member)
+    diagnostics: list[Diagnostic] = []
+    for allowed, members in groups.items():
+        check_ctx = CheckContext(
+            catalog=catalog,
+            routes=routes,
+            files=files,
+            allowed_routes=allowed,
+            ignored_paths=ignored_paths,
+        )
+        for diagnostic in run_checks(check_ctx, lambda code: any(member.enabled(code) for member in members)):
+            own = configs.for_path(diagnostic.path)
+            if len(groups) > 1 and own.allowed_routes != allowed:
+                continue
+            if own.enabled(diagnostic.code, diagnostic.path):
+                diagnostic.severity = own.severity.get(diagnostic.code, diagnostic.severity)
+                diagnostics.append(diagnostic)
+    if context_paths:  # an env file read for context is reported only where a checked file's route uses it
+        used = _locations_used(routes, context_paths)
+        diagnostics = [d for d in diagnostics if d.path not in context_paths or (d.path, d.span) in used]
+    suppressed = 0
+    if not ignore_suppressions:
+        diagnostics, suppressed = _apply_suppressions(diagnostics, files, configs, context_paths)
     diagnostics.sort(key=Diagnostic.sort_key)
     secrets = {secret.text for facts in files for secret in facts.secrets}
     secrets.update(text for diagnostic in diagnostics for text in diagnostic.secrets)
@@ -154,7 +184,120 @@ def run(
         files_seen=len(sources),
         files_parsed=sum(1 for facts in files if facts.parsed),
         secrets=secrets,
+        suppressed=suppressed,
+        scanned=[source.path for source in sources],
+        configs=configs,
     )
+
+
+def _distinct(configs: Iterable[Config]) -> list[Config]:
+    seen: dict[int, Config] = {}
+    for config in configs:
+        seen.setdefault(id(config), config)
+    return list(seen.values())
+
+
+def _apply_suppressions(
+    diagnostics: list[Diagnostic], files: list[FileFacts], configs: ConfigSet, context_paths: set[str]
+) -> tuple[list[Diagnostic], int]:
+    """Drop what suppression comments hide; report the comments that hide nothing (RL002)."""
+    from routelint.rules_docs import all_rules
+    from routelint.suppressions import UNUSED_CODE, apply, unused_message
+
+    suppressions = [suppression for facts in files for suppression in facts.suppressions]
+    if not suppressions:
+        return diagnostics, 0
+    rules = all_rules()
+    applied = apply(
+        diagnostics,
+        suppressions,
+        lambda code, path: path not in context_paths and configs.for_path(path).enabled(code, path),
+        rules,
+    )
+    kept = applied.kept
+    doc = rules[UNUSED_CODE]
+    for suppression, idle, unknown in applied.unused:
+        kept.append(
+            Diagnostic(
+                code=UNUSED_CODE,
+                name=doc.name,
+                severity=configs.for_path(suppression.path).severity.get(UNUSED_CODE, doc.severity),
+                message=unused_message(idle, unknown),
+                path=suppression.path,
+                span=suppression.span,
+                identity="suppression:" + ",".join(suppression.codes or ("*",)),
+            )
+        )
+    return kept, applied.suppressed
+
+
+def _locations_used(routes: list[Route], context_paths: set[str]) -> set[tuple[str, object]]:
+    """(path, span) of every value that a route set up outside the context files depends on."""
+    used: set[tuple[str, object]] = set()
+    for route in routes:
+        if route.site.path in context_paths:
+            continue
+        values = [route.base, route.key, route.model, *route.base_candidates, *(model for _, model in route.calls)]
+        for value in values:
+            if value is None:
+                continue
+            for loc in ((value.loc,) if value.loc else ()) + tuple(value.via):
+                used.add((loc.path, loc.span))
+    return used
+
+
+_REPO_ROOTS: dict[str, Optional[str]] = {}
+
+
+def _repo_root(directory: str) -> Optional[str]:
+    if directory not in _REPO_ROOTS:
+        parent = os.path.dirname(directory)
+        if os.path.exists(os.path.join(directory, ".git")):
+            _REPO_ROOTS[directory] = directory
+        else:
+            _REPO_ROOTS[directory] = None if parent == directory else _repo_root(parent)
+    return _REPO_ROOTS[directory]
+
+
+def project_env_files(sources: Sequence[SourceFile], configs: ConfigSet) -> list[SourceFile]:
+    """Env-style files (`.env`, `.env.*`, `*.env`) beside each explicitly named file and in every
+    parent folder up to the repository root (or the current folder outside a repository).
+
+    pre-commit passes only the changed files; their routes still read the project's env files, so
+    those are analysed as context: they fill env lookups but are not checked themselves.
+    """
+    named = {source.path for source in sources}
+    found: list[SourceFile] = []
+    visited: set[str] = set()
+    for source in sources:
+        if not source.explicit:
+            continue
+        start = os.path.dirname(os.path.abspath(source.path))
+        limit = _repo_root(start) or os.path.abspath(".")
+        directory = posixpath.dirname(source.path)
+        while directory not in visited:
+            visited.add(directory)
+            real = directory or "."
+            try:
+                names = sorted(os.listdir(real))
+            except OSError:
+                names = []
+            for name in names:
+                shown = posixpath.join(directory, name) if directory else name
+                if shown in named or file_kind(name) != DOTENV or not os.path.isfile(os.path.join(real, name)):
+                    continue
+                if configs.for_path(shown).excluded(shown):
+                    continue
+                named.add(shown)
+                found.append(SourceFile(shown, DOTENV))
+            absolute = os.path.abspath(real)
+            if absolute == limit or not absolute.startswith(limit.rstrip(os.sep) + os.sep):
+                break
+            parent = posixpath.dirname(directory)
+            if parent == directory:
+                break
+            directory = parent
+    return found
 
 
 def _imported_unparsed(files: Iterable[FileFacts], parsed: set[str], by_path: dict[str, SourceFile]) -> list[str]:

@@ -58,6 +58,12 @@ class Value:
     partial: bool = False  # literal with unknown interpolated parts, e.g. f"https://{region}-..."
     origin: str = ORIGIN_CODE
     via: tuple[Location, ...] = ()  # other places the value passed through (env files, constants)
+    # prefix + quote of the plain string literal written at `loc` (`"`, `'`, `r"`, `"""`), None when
+    # `loc` is not exactly one plain literal whose value is `text` (f-string, concatenation, call): fixes need it
+    quote: Optional[str] = None
+    # an env lookup without default whose variable name is a plain literal written in the lookup itself:
+    # (where that name literal is, its quote) - a fix can change the variable and keep the lookup's form
+    name_literal: Optional[tuple[Location, str]] = None
 
     @property
     def known(self) -> bool:
@@ -83,6 +89,7 @@ def env_value(var: str, default: Optional[Value] = None, *, implicit: bool = Fal
             partial=default.partial,
             origin=ORIGIN_DEFAULT,
             identifier=default.identifier,
+            quote=default.quote,
         )
     return Value(ENV, env_var=var, implicit=implicit, loc=loc, origin=ORIGIN_DEFAULT)
 
@@ -115,6 +122,8 @@ class RouteSite:
     default_endpoint: Optional[str] = None
     # an endpoint the site itself calls (raw HTTP POST to .../chat/completions)
     endpoint: Optional[str] = None
+    # who calls a provider's native API here ("LiteLLM's ollama/ provider"): wants the host root as base
+    native_label: Optional[str] = None
 
 
 @dataclass
@@ -167,6 +176,7 @@ class Suppression:
     line: int
     codes: tuple[str, ...]  # empty = all codes
     span: Span
+    end_line: int = 0  # last line it covers (a Python statement's first line covers the statement); 0 = `line` only
 
 
 @dataclass
@@ -187,3 +197,10 @@ class FileFacts:
     client_imports: dict[str, tuple[str, str]] = field(default_factory=dict)
     suppressions: list[Suppression] = field(default_factory=list)
     parsed: bool = False  # did this file reach a full parser (for the benchmark's share)
+    # for fixes (Python): digest of the analysed text, so the fixer never writes a file changed since;
+    # plain string literals that may hold a key, as (span incl. quotes, value);
+    # module-level names for os.environ, as (expression, line of the import); where `import os` can go
+    digest: str = ""
+    key_literals: list[tuple[Span, str]] = field(default_factory=list)
+    environ_names: list[tuple[str, int]] = field(default_factory=list)
+    import_line: int = 1

@@ -11,10 +11,14 @@ import re
 from dataclasses import dataclass
 
 from routelint.catalog.model import Catalog
+from routelint.discover import DOTENV, PYTHON
 from routelint.sdks import SdkCatalog
 
 # Endpoint calls on a client imported from elsewhere: `client.chat.completions.create(...)`
 _ENDPOINT_WORDS = ("completions", "embeddings", ".files.", ".uploads.", ".responses.", ".batches.", "vector_stores", "fine_tuning", "ChatCompletion")
+# Route-like keys of config files (`base_url:`, `apiBase`, LiteLLM's `litellm_params`): too common in
+# Python to keep a .py file, but a YAML/TOML/JSON file holding one is worth parsing
+_CONFIG_TERMS = re.compile(r"(?i)base[_-]?url|api[_-]?base|litellm_params")
 
 
 @dataclass
@@ -22,8 +26,12 @@ class Prefilter:
     route_pattern: re.Pattern[str]
     key_pattern: re.Pattern[str]
 
-    def is_candidate(self, text: str) -> bool:
-        return self.route_pattern.search(text) is not None
+    def is_candidate(self, text: str, kind: str = PYTHON) -> bool:
+        if self.route_pattern.search(text) is not None:
+            return True
+        if kind == DOTENV:
+            return True  # env files fill the project environment of code: always read
+        return kind != PYTHON and _CONFIG_TERMS.search(text) is not None
 
     def may_hold_key(self, text: str) -> bool:
         return self.key_pattern.search(text) is not None

@@ -14,6 +14,7 @@ from routelint.catalog.model import Catalog
 from routelint.discover import ANALYSED_KINDS, DOTENV, JSON, PYTHON, TOML, YAML, SourceFile
 from routelint.facts import FileFacts, ProblemFact, SecretCandidate, Span
 from routelint.prefilter import Prefilter
+from routelint.suppressions import find_suppressions
 from routelint.sdks import SdkCatalog
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -95,8 +96,10 @@ def analyze_file(source: SourceFile, ctx: ScanContext, force: bool = False) -> O
         facts.secrets = secrets_in(source, data.decode("utf-8", errors="replace"), ctx)
         return facts
     secrets = secrets_in(source, text, ctx)
-    frontend = _frontend(source.kind)
-    if frontend is not None and text.strip() and (force or ctx.prefilter.is_candidate(text)):
+    # the frontend is imported only for a file that needs it: a run with no candidate imports no parser
+    wanted = source.kind in ANALYSED_KINDS and text.strip() and (force or ctx.prefilter.is_candidate(text, source.kind))
+    frontend = _frontend(source.kind) if wanted else None
+    if frontend is not None:
         try:
             facts = frontend(source.path, text, ctx.catalog, ctx.sdks)
         except RecursionError:
@@ -104,6 +107,7 @@ def analyze_file(source: SourceFile, ctx: ScanContext, force: bool = False) -> O
     else:
         facts = FileFacts(path=source.path, kind=source.kind)
     facts.secrets = secrets
+    facts.suppressions = find_suppressions(source.kind, source.path, text)
     return facts
 
 

@@ -1,8 +1,19 @@
 """What each SDK's route sinks look like, loaded from `rules/sdks/*.toml`.
 
-A sink is a callable that sets up a route (a client constructor, a one-shot completion call, a raw
-HTTP request) together with the parameters that carry its base URL, key and model, and the
-environment variables the SDK reads when a parameter is absent.
+A sink is a callable that sets up a route or uses one, together with the parameters that carry its
+base URL, key, model and client, and the environment variables the SDK reads when a parameter is
+absent. Sink kinds:
+
+- `client`: constructs a client (`OpenAI(...)`, LangChain `ChatOpenAI(...)`); endpoint calls on the
+  result use its route. With a `client` parameter given (`OpenAIProvider(openai_client=c)`), the
+  sink uses that client's route instead of building one.
+- `call`: a one-shot call that is route and request at once (`litellm.completion(...)`).
+- `router`: a list of one-shot routes (`litellm.Router(model_list=[{litellm_params: {...}}])`).
+- `model`: sends a model over a client built elsewhere (`OpenAIChatCompletionsModel(model, client)`).
+- `install`: makes a client the default of a framework (`set_default_openai_client(client)`).
+- `wrap`: returns the client it is given (`instructor.from_openai(client)`).
+- `http`: a raw HTTP request; the URL is a full endpoint.
+- `http-client`: a raw HTTP client with a `base_url`; `.post("/chat/completions")` calls an endpoint.
 """
 
 from __future__ import annotations
@@ -14,7 +25,19 @@ from typing import Optional
 
 from routelint.data import load_toml, rules_dir
 
-SINK_KINDS = ("client", "call", "http")
+SINK_KINDS = ("client", "call", "router", "model", "install", "wrap", "http", "http-client")
+
+
+@dataclass(frozen=True)
+class ModelPrefix:
+    """`gemini/` in a LiteLLM model string: which provider it routes to, and how."""
+
+    provider: Optional[str]  # None: the route's base URL decides (LiteLLM's `openai/`)
+    native: bool = False  # the provider's native API, not its OpenAI-compatible layer
+    strip: bool = True  # the prefix is removed before the ID reaches the endpoint
+    base_env: tuple[str, ...] = ()
+    key_env: tuple[str, ...] = ()
+    label: str = ""  # how messages name it: "LiteLLM's gemini/ provider"
 
 
 @dataclass(frozen=True)
@@ -27,11 +50,19 @@ class Sink:
     api_key: tuple[str, ...] = ()
     model: tuple[str, ...] = ()
     model_position: Optional[int] = None
+    client: tuple[str, ...] = ()
+    client_position: Optional[int] = None
     base_url_env: tuple[str, ...] = ()
     api_key_env: tuple[str, ...] = ()
     base_is_root: bool = False  # the value is a resource root the SDK extends (Azure endpoint)
-    default_endpoint: Optional[str] = None  # the API family the call uses (a one-shot call's endpoint)
-    model_prefixes: bool = False  # model strings carry LiteLLM-style `<provider>/` routing prefixes
+    default_endpoint: Optional[str] = None  # the API family the sink calls
+    # a module-level call that switches the default endpoint: (qualified name, argument, endpoint)
+    switch: Optional[tuple[str, str, str]] = None
+    # a parameter that switches it: (name, python literal text, endpoint), e.g. use_responses=False
+    endpoint_param: Optional[tuple[str, str, str]] = None
+    model_prefixes: Optional[str] = None  # id of the prefix table model strings are read with
+    list_param: Optional[str] = None  # router: the parameter holding the list of routes
+    params_key: Optional[str] = None  # router: the key of each entry that holds its parameters
 
 
 @dataclass(frozen=True)
@@ -50,7 +81,27 @@ class SdkCatalog:
     sinks: dict[str, Sink]  # qualified name -> sink
     legacy: list[LegacySpec]
     import_names: tuple[str, ...]
+    prefixes: dict[str, dict[str, ModelPrefix]] = field(default_factory=dict)  # table id -> prefix -> spec
     digest_parts: list[bytes] = field(default_factory=list)
+
+    def split_model(self, table: Optional[str], model: str) -> tuple[Optional[ModelPrefix], str, str]:
+        """(prefix spec, prefix text, ID that reaches the endpoint) for a prefixed model string."""
+        if not table or table not in self.prefixes or "/" not in model:
+            return None, "", model
+        head, _, rest = model.partition("/")
+        spec = self.prefixes[table].get(head.lower())
+        if spec is None:
+            return None, "", model
+        return (spec, head + "/", rest) if spec.strip else (spec, "", model)
+
+
+def _triple(raw: Optional[dict], keys: tuple[str, str, str], where: str) -> Optional[tuple[str, str, str]]:
+    if raw is None:
+        return None
+    try:
+        return tuple(str(raw[key]) for key in keys)  # type: ignore[return-value]
+    except KeyError as exc:
+        raise ValueError(f"{where}: missing {exc.args[0]!r}") from None
 
 
 def _sink(sdk: str, raw: dict, where: str) -> Sink:
@@ -66,32 +117,47 @@ def _sink(sdk: str, raw: dict, where: str) -> Sink:
         api_key=tuple(raw.get("api_key", ())),
         model=tuple(raw.get("model", ())),
         model_position=raw.get("model_position"),
+        client=tuple(raw.get("client", ())),
+        client_position=raw.get("client_position"),
         base_url_env=tuple(raw.get("base_url_env", ())),
         api_key_env=tuple(raw.get("api_key_env", ())),
         base_is_root=bool(raw.get("base_is_root", False)),
         default_endpoint=raw.get("default_endpoint"),
-        model_prefixes=bool(raw.get("model_prefixes", False)),
+        switch=_triple(raw.get("switch"), ("call", "value", "endpoint"), where),
+        endpoint_param=_triple(raw.get("endpoint_param"), ("name", "value", "endpoint"), where),
+        model_prefixes=raw.get("model_prefixes"),
+        list_param=raw.get("list_param"),
+        params_key=raw.get("params_key"),
     )
 
 
 def load_sdks(directory: Optional[Path] = None) -> SdkCatalog:
     root = (directory or rules_dir()) / "sdks"
-    sinks: dict[str, Sink] = {}
-    legacy: list[LegacySpec] = []
+    catalog = SdkCatalog(sinks={}, legacy=[], import_names=())
     imports: list[str] = []
-    parts: list[bytes] = []
     for path in sorted(root.glob("*.toml")):
-        parts.append(path.read_bytes())
+        catalog.digest_parts.append(path.read_bytes())
         data = load_toml(path)
         sdk = data["id"]
         imports.extend(data.get("imports", []))
         for index, raw in enumerate(data.get("sinks", [])):
             sink = _sink(sdk, raw, f"{path} sink #{index + 1}")
             for name in sink.names:
-                sinks[name] = sink
+                catalog.sinks[name] = sink
+        for table, entries in data.get("prefixes", {}).items():
+            bucket = catalog.prefixes.setdefault(table, {})
+            for prefix, spec in entries.items():
+                bucket[prefix.lower()] = ModelPrefix(
+                    provider=spec.get("provider"),
+                    native=bool(spec.get("native", False)),
+                    strip=bool(spec.get("strip", True)),
+                    base_env=tuple(spec.get("base_env", ())),
+                    key_env=tuple(spec.get("key_env", ())),
+                    label=spec.get("label", f"{table}'s {prefix}/ provider"),
+                )
         if "legacy" in data:
             raw = data["legacy"]
-            legacy.append(
+            catalog.legacy.append(
                 LegacySpec(
                     module=raw["module"],
                     base_url_attrs=tuple(raw.get("base_url_attrs", ())),
@@ -102,7 +168,8 @@ def load_sdks(directory: Optional[Path] = None) -> SdkCatalog:
                     calls=dict(raw.get("calls", {})),
                 )
             )
-    return SdkCatalog(sinks=sinks, legacy=legacy, import_names=tuple(dict.fromkeys(imports)), digest_parts=parts)
+    catalog.import_names = tuple(dict.fromkeys(imports))
+    return catalog
 
 
 @lru_cache(maxsize=1)

@@ -143,6 +143,15 @@ def sdk_base_url_problems(catalog: Catalog, text: str, provider: Optional[Provid
     return problems
 
 
+def native_root_problems(text: str, label: str) -> list[UrlProblem]:
+    """A native API client (LiteLLM's `ollama/`) wants the host root: a path such as /v1 breaks it."""
+    info = parse_url(text)
+    if not info.is_url or info.has_holes or info.path.strip("/") == "":
+        return []
+    root = f"{info.scheme}://{info.host}" + (f":{info.port}" if info.port is not None else "")
+    return [UrlProblem(f"has the path {info.path.rstrip('/')}, but {label} wants the host root", root)]
+
+
 def _path_has_prefix(path: str, prefix: str) -> bool:
     path = re.sub(r"/{2,}", "/", path).rstrip("/")
     return path == prefix or path.startswith(prefix + "/")

@@ -8,6 +8,7 @@ from typing import Iterator, Optional
 from routelint.catalog.model import Provider
 from routelint.checks.base import CheckContext, diagnostic, provenance
 from routelint.diagnostics import Diagnostic
+from routelint.facts import CONSUMER_NATIVE
 
 
 def unsupported(provider: Provider, endpoint: str) -> Optional[str]:
@@ -20,8 +21,8 @@ def unsupported(provider: Provider, endpoint: str) -> Optional[str]:
 def unsupported_endpoint(ctx: CheckContext) -> Iterator[Diagnostic]:
     for route in ctx.routes:
         provider = route.provider
-        if provider is None or provider.is_local:
-            continue
+        if provider is None or provider.is_local or route.site.consumer == CONSUMER_NATIVE:
+            continue  # a native API (LiteLLM's gemini/) is not the OpenAI-compatible layer the catalog describes
         sites = [(call.endpoint, call.path, call.span) for call, _ in route.calls]
         for endpoint in (route.site.endpoint, route.site.default_endpoint):
             if endpoint:

@@ -7,6 +7,7 @@ from typing import Iterator, Optional
 
 from routelint.catalog.keys import is_placeholder, key_provider, looks_like_env_var_name, provider_for_key_env
 from routelint.checks.base import CheckContext, diagnostic, provenance
+from routelint.checks import fixes
 from routelint.diagnostics import Diagnostic
 from routelint.facts import ENV, LITERAL, Location, ORIGIN_ENV_FILE
 from routelint.project import Route
@@ -26,10 +27,13 @@ def _key_owner(ctx: CheckContext, route: Route) -> tuple[Optional[str], str]:
     provider = route.provider
     if key.text is not None and not key.partial:
         if is_placeholder(ctx.catalog, key.text) or looks_like_env_var_name(key.text):
-            return None, ""
-        owner = key_provider(ctx.catalog, key.text, provider.id if provider else None)
-        if owner is not None:
-            return owner, f"a {ctx.catalog.name(owner)} key ({mask(key.text)})"
+            if not (key.kind == ENV and key.env_var):
+                return None, ""
+            # `os.getenv("GEMINI_API_KEY", "")`: the fallback is a placeholder, the key is the variable's value
+        else:
+            owner = key_provider(ctx.catalog, key.text, provider.id if provider else None)
+            if owner is not None:
+                return owner, f"a {ctx.catalog.name(owner)} key ({mask(key.text)})"
     name = key.env_var if key.kind == ENV or key.env_var else key.identifier
     if not name:
         return None, ""
@@ -52,7 +56,8 @@ def key_route_mismatch(ctx: CheckContext) -> Iterator[Diagnostic]:
             continue
         key = route.key
         if key.loc is not None and not key.implicit:
-            where = key.loc
+            # a lookup filled from the project's env files: the key argument is the lookup in code (via[0])
+            where = key.via[0] if key.origin == ORIGIN_ENV_FILE and key.via else key.loc
         elif key.implicit and key.origin == ORIGIN_ENV_FILE and key.loc is not None:
             where = key.loc
         else:
@@ -63,6 +68,7 @@ def key_route_mismatch(ctx: CheckContext) -> Iterator[Diagnostic]:
         implicit = " (the SDK reads it because no api_key is passed)" if key.implicit else ""
         note, related = provenance(where.path, ("base URL", route.base), ("key", key))
         expected = ", ".join(provider.key_env) or "its own key"
+        fix = _route_key_fix(ctx, route, where)
         yield diagnostic(
             ctx,
             "RL201",
@@ -73,7 +79,30 @@ def key_route_mismatch(ctx: CheckContext) -> Iterator[Diagnostic]:
             related=related,
             identity=f"{owner}->{provider.id}",
             secrets=(key.text,) if key.text else (),
+            fix=fix,
         )
+
+
+def _route_key_fix(ctx: CheckContext, route: Route, where: Location):
+    """RL201: read the key from the route provider's variable (unsafe: another variable is read)."""
+    key, provider = route.key, route.provider
+    if provider is None or not provider.fix_key_env or key.implicit or key.loc is None or key.loc != where:
+        return None
+    if fixes.providers_by_loc(ctx, "key").get((where.path, where.span), set()) != {provider.id}:
+        return None  # the key expression feeds routes of several providers: no single right variable
+    if key.kind == LITERAL and key.quote is not None and fixes.python_string(key.text or "", key.quote) is not None:
+        pass  # a plain literal: replace it, quotes included
+    elif not (key.kind == ENV and key.text is None and key.origin != ORIGIN_ENV_FILE):
+        return None  # an env lookup without default: `where` is the whole lookup expression
+    elif key.name_literal is not None and key.name_literal[0].path == where.path:
+        # keep the lookup's form (getenv, environ.get, decouple...): change only the variable name
+        name_loc, quote = key.name_literal
+        renamed = fixes.replace_literal(ctx, fixes.Value(fixes.LITERAL, text=key.env_var, loc=name_loc, quote=quote),
+                                        provider.fix_key_env, fixes.UNSAFE, f"Read the key from {provider.fix_key_env}")
+        if renamed is not None:
+            return renamed
+    return fixes.env_key_fix(ctx, where.path, where.span, provider.fix_key_env,
+                             f"Read the key from {provider.fix_key_env}", key.quote)
 
 
 def hardcoded_api_key(ctx: CheckContext) -> Iterator[Diagnostic]:
@@ -84,6 +113,7 @@ def hardcoded_api_key(ctx: CheckContext) -> Iterator[Diagnostic]:
         for secret in facts.secrets:
             name = ctx.catalog.name(secret.provider)
             where = " in a comment" if secret.in_comment else ""
+            fix = _hardcoded_key_fix(ctx, secret)
             yield diagnostic(
                 ctx,
                 "RL202",
@@ -93,7 +123,29 @@ def hardcoded_api_key(ctx: CheckContext) -> Iterator[Diagnostic]:
                 provider=secret.provider,
                 identity=secret_identity(secret.text),
                 secrets=(secret.text,),
+                fix=fix,
             )
+
+
+def _hardcoded_key_fix(ctx: CheckContext, secret):
+    """RL202: `"<key>"` -> `os.environ["<PROVIDER>_API_KEY"]` in Python (unsafe); a key in a comment: advice only."""
+    if secret.in_comment:
+        return fixes.display_only("Rotate the key and delete it from the comment; no automatic fix")
+    literal = fixes.key_literal_span(ctx, secret.path, secret.span, secret.text)
+    if literal is None:
+        return None
+    owner = ctx.catalog.get(secret.provider)
+    variable = owner.fix_key_env if owner else None
+    # the key of a route: the route's provider decides the variable (so RL201 and RL202 agree on one edit)
+    routes = fixes.providers_by_loc(ctx, "key").get((secret.path, literal), set())
+    if len(routes) == 1:
+        route_provider = ctx.catalog.get(next(iter(routes)))
+        if route_provider is not None and not route_provider.is_local and route_provider.fix_key_env:
+            variable = route_provider.fix_key_env
+    if not variable:
+        return None
+    return fixes.env_key_fix(ctx, secret.path, literal, variable,
+                             f"Read the key from {variable} (and rotate the exposed key)", None)
 
 
 def _is_template(path: str) -> bool:
@@ -112,6 +164,10 @@ def env_var_name_as_key(ctx: CheckContext) -> Iterator[Diagnostic]:
         if (key.loc.path, key.loc.span) in seen:
             continue
         seen.add((key.loc.path, key.loc.span))
+        fix = None
+        if key.kind == LITERAL and key.quote is not None and fixes.python_string(key.text, key.quote) is not None:
+            name = key.text.strip()
+            fix = fixes.env_key_fix(ctx, key.loc.path, key.loc.span, name, f"Read the key from {name}", key.quote)
         yield diagnostic(
             ctx,
             "RL203",
@@ -121,4 +177,5 @@ def env_var_name_as_key(ctx: CheckContext) -> Iterator[Diagnostic]:
             key.loc.span,
             provider=route.provider.id if route.provider else None,
             identity=key.text,
+            fix=fix,
         )

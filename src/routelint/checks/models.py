@@ -6,6 +6,7 @@ from typing import Iterator
 
 from routelint.catalog.models import judge_model
 from routelint.checks.base import CheckContext, diagnostic, provenance
+from routelint.checks import fixes
 from routelint.diagnostics import Diagnostic
 
 
@@ -28,6 +29,11 @@ def model_checks(ctx: CheckContext) -> Iterator[Diagnostic]:
             seen.add(key)
             note, related = provenance(model.loc.path, ("base URL", route.base))
             suggestion = f"; use {verdict.suggestion!r}" if verdict.suggestion and verdict.code == "RL301" else ""
+            fix = None
+            renamed = _same_model_id(ctx, provider, model.text, verdict)
+            if renamed and fixes.providers_by_loc(ctx, "model").get(key[:2], set()) == {provider.id}:
+                # unsafe: a different ID is requested. Only when every route this literal feeds is this provider's
+                fix = fixes.replace_literal(ctx, model, renamed, fixes.UNSAFE, f"Request {renamed!r}")
             yield diagnostic(
                 ctx,
                 verdict.code,
@@ -37,4 +43,23 @@ def model_checks(ctx: CheckContext) -> Iterator[Diagnostic]:
                 provider=provider.id,
                 related=related,
                 identity=f"{provider.id}:{model.text}",
+                fix=fix,
             )
+
+
+def _tail(model_id: str) -> str:
+    return model_id.strip().rsplit("/", 1)[-1]
+
+
+def _same_model_id(ctx, provider, model: str, verdict):
+    """The ID this route serves for the *same* model, when naming rules or the pinned catalog make it unambiguous.
+
+    RL301's suggestion comes from naming rules (`gpt-4o-mini` -> `openai/gpt-4o-mini`). For RL302 only a pinned
+    catalog ID that names the same model (`gemini-2.5-flash` -> `google/gemini-2.5-flash`) counts: the closest
+    *other* model (a typo or an older version) is a guess, listed in the message, never applied.
+    """
+    if verdict.code != "RL302":
+        return verdict.suggestion
+    pinned = ctx.catalog.pinned.get(provider.id) or ()
+    same = sorted({item for item in pinned if _tail(item) == _tail(model)})
+    return same[0] if len(same) == 1 and same[0] != model.strip() else None

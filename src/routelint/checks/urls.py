@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from routelint.catalog.urls import parse_url, provider_for_url, sdk_base_url_problems
+from routelint.catalog.urls import native_root_problems, parse_url, provider_for_url, sdk_base_url_problems
 from routelint.checks.base import CheckContext, diagnostic, snippet
+from routelint.checks import fixes
 from routelint.diagnostics import Diagnostic
-from routelint.facts import CONSUMER_HTTP, LITERAL, ORIGIN_CODE, Location
+from routelint.facts import CONSUMER_HTTP, CONSUMER_NATIVE, LITERAL, ORIGIN_CODE, ORIGIN_ENV_FILE, Location
 
 
 def hardcoded_base_url(ctx: CheckContext) -> Iterator[Diagnostic]:
@@ -26,6 +27,12 @@ def hardcoded_base_url(ctx: CheckContext) -> Iterator[Diagnostic]:
         seen.add(key)
         provider = route.provider
         variable = (provider.fix_base_url_env if provider else None) or "LLM_BASE_URL"
+        fix = None
+        if _only_sdk_consumers(ctx, key):  # a raw HTTP call's URL is a full endpoint, not a base URL
+            # safe while nothing is likely to set the variable; unsafe when the project already reads or
+            # defines it, or an SDK reads it on its own (OPENAI_BASE_URL): then the URL really changes
+            applicability = fixes.UNSAFE if fixes.likely_set(ctx, variable) else fixes.SAFE
+            fix = fixes.env_default_fix(ctx, value, variable, applicability)
         yield diagnostic(
             ctx,
             "RL101",
@@ -35,13 +42,26 @@ def hardcoded_base_url(ctx: CheckContext) -> Iterator[Diagnostic]:
             value.loc.span,
             provider=provider.id if provider else None,
             identity=value.text,
+            fix=fix,
         )
+
+
+def _only_sdk_consumers(ctx: CheckContext, key: tuple) -> bool:
+    consumers = ctx.__dict__.get("_consumers_by_base")
+    if consumers is None:
+        consumers = {}
+        for route in ctx.routes:
+            for value in (route.base, *route.base_candidates):
+                if value.loc is not None:
+                    consumers.setdefault((value.loc.path, value.loc.span), set()).add(route.site.consumer)
+        ctx.__dict__["_consumers_by_base"] = consumers
+    return consumers.get(key, set()) <= {"sdk", "root"}
 
 
 def malformed_base_url(ctx: CheckContext) -> Iterator[Diagnostic]:
     seen = set()
     for route in ctx.routes:
-        if route.site.consumer not in ("sdk", "root"):
+        if route.site.consumer not in ("sdk", "root", CONSUMER_NATIVE):
             continue
         for value in route.base_candidates:
             if value.loc is None or value.text is None:
@@ -51,7 +71,10 @@ def malformed_base_url(ctx: CheckContext) -> Iterator[Diagnostic]:
                 continue
             seen.add(key)
             provider = provider_for_url(ctx.catalog, value.text)
-            problems = sdk_base_url_problems(ctx.catalog, value.text, provider)
+            if route.site.consumer == CONSUMER_NATIVE:
+                problems = native_root_problems(value.text, route.site.native_label or "a provider's native API")
+            else:
+                problems = sdk_base_url_problems(ctx.catalog, value.text, provider)
             if route.site.consumer == "root":
                 problems = [problem for problem in problems if "is missing" not in problem.message]
             if not problems:
@@ -63,6 +86,9 @@ def malformed_base_url(ctx: CheckContext) -> Iterator[Diagnostic]:
             if value.loc.path != route.site.path:
                 site = Location(route.site.path, route.site.span)
                 note, related = f" (used by the client at {site.path}:{site.span.line})", [("client at", site)]
+            fix = None
+            if suggestion and value.origin != ORIGIN_ENV_FILE:
+                fix = fixes.replace_literal(ctx, value, suggestion, fixes.SAFE, f"Use the base URL {suggestion!r}")
             yield diagnostic(
                 ctx,
                 "RL102",
@@ -72,6 +98,7 @@ def malformed_base_url(ctx: CheckContext) -> Iterator[Diagnostic]:
                 provider=provider.id if provider else None,
                 related=related,
                 identity=value.text,
+                fix=fix,
             )
 
 

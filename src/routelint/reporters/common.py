@@ -32,5 +32,9 @@ def summary_line(result: RunResult) -> str:
     total = counts["diagnostics"]
     if not total:
         return f"All checks passed ({counts['files']} files, {counts['routes']} routes)."
-    noun = "finding" if total == 1 else "findings"
-    return f"Found {total} {noun} ({counts['errors']} errors, {counts['warnings']} warnings) in {counts['files']} files."
+    return (f"Found {_plural(total, 'finding')} ({_plural(counts['errors'], 'error')}, "
+            f"{_plural(counts['warnings'], 'warning')}) in {_plural(counts['files'], 'file')}.")
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

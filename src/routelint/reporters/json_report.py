@@ -58,11 +58,15 @@ def diagnostic_json(result: RunResult, diagnostic: Diagnostic) -> dict[str, Any]
 
 
 def document(result: RunResult) -> dict[str, Any]:
+    counts = summary(result)
+    counts["suppressed"] = result.suppressed  # hidden by suppression comments
+    if result.baseline is not None:  # --baseline: what it matched and its stale entries
+        counts["baseline"] = result.baseline
     return {
         "version": VERSION,
         "tool": {"name": "routelint", "version": __version__},
         "diagnostics": [diagnostic_json(result, diagnostic) for diagnostic in result.diagnostics],
-        "summary": summary(result),
+        "summary": counts,
     }
 
 

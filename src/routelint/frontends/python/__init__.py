@@ -10,6 +10,13 @@ from routelint.facts import FileFacts, ProblemFact, Span
 from routelint.sdks import SdkCatalog
 
 
+def text_digest(text: str) -> str:
+    """Identifies the text a file's facts (and fix spans) were computed from; the fixer compares it."""
+    import hashlib
+
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def analyze_python(path: str, source: str, catalog: Catalog, sdks: SdkCatalog) -> FileFacts:
     facts = FileFacts(path=path, kind="python")
     # CPython's own parser first: ten times cheaper than libcst, with the messages users know
@@ -35,6 +42,7 @@ def analyze_python(path: str, source: str, catalog: Catalog, sdks: SdkCatalog) -
         module = cst.parse_module(source)
         visitor = RouteVisitor(path, catalog, sdks)
         MetadataWrapper(module, unsafe_skip_copy=True).visit(visitor)
+        visitor.facts.digest = text_digest(source)
         return visitor.facts
     except cst.ParserSyntaxError as exc:
         facts.problems.append(ProblemFact(path, Span(exc.raw_line, exc.raw_column + 1, exc.raw_line, exc.raw_column + 1), f"syntax error: {exc.message}"))

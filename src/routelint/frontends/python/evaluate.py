@@ -68,7 +68,8 @@ class Evaluator:
         if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
             text = string_text(node)
             if text is not None:
-                return Value(LITERAL, text=text, loc=self.loc(node))
+                quote = node.prefix + node.quote if isinstance(node, cst.SimpleString) else None
+                return Value(LITERAL, text=text, loc=self.loc(node), quote=quote)
             if isinstance(node, cst.ConcatenatedString):
                 return _join(self.evaluate(node.left, depth + 1), self.evaluate(node.right, depth + 1), self.loc(node))
             return UNKNOWN_VALUE
@@ -134,7 +135,7 @@ class Evaluator:
             if isinstance(index, cst.Index):
                 key = self.evaluate(index.value, depth + 1)
                 if key.text is not None and not key.partial:
-                    return self.v.env_lookup(key.text, None, self.loc(node))
+                    return _named(self.v.env_lookup(key.text, None, self.loc(node)), index.value, key)
         return UNKNOWN_VALUE
 
     def _call(self, node: cst.Call, depth: int) -> Value:
@@ -152,7 +153,7 @@ class Evaluator:
                 elif arg.keyword is not None and arg.keyword.value == "default":
                     default_node = arg.value
             default = self.evaluate(default_node, depth + 1) if default_node is not None else None
-            return self.v.env_lookup(key.text, default, self.loc(node))
+            return _named(self.v.env_lookup(key.text, default, self.loc(node)), node.args[0].value, key)
         if qualified in ("str",) and len(node.args) == 1:
             return self.evaluate(node.args[0].value, depth + 1)
         if isinstance(node.func, cst.Attribute) and node.func.attr.value in ("rstrip", "strip", "lstrip") :
@@ -160,9 +161,17 @@ class Evaluator:
             if inner.text is not None:
                 chars = string_text(node.args[0].value) if node.args else None
                 method = getattr(str, node.func.attr.value)
-                return inner.with_(text=method(inner.text, chars))
+                stripped = method(inner.text, chars)
+                return inner.with_(text=stripped, quote=inner.quote if stripped == inner.text else None)
             return inner
         return UNKNOWN_VALUE
+
+
+def _named(value: Value, name_node: cst.BaseExpression, name: Value) -> Value:
+    """Remember where an env lookup's variable name is written, when it is a plain literal in the lookup (for fixes)."""
+    if value.kind == ENV and value.text is None and isinstance(name_node, cst.SimpleString) and name.quote and name.loc:
+        return value.with_(name_literal=(name.loc, name.quote))
+    return value
 
 
 def as_ref(module: str, name: str) -> Value:

@@ -16,6 +16,7 @@ from libcst.metadata import PositionProvider
 from routelint.catalog.model import Catalog
 from routelint.facts import (
     CONSUMER_HTTP,
+    CONSUMER_NATIVE,
     ENV,
     LITERAL,
     ORIGIN_CODE,
@@ -36,6 +37,7 @@ from routelint.sdks import LegacySpec, SdkCatalog, Sink
 
 _CHAIN_NOISE = {"with_raw_response", "with_streaming_response"}
 _CHAIN_CALLS = {"with_options", "copy"}
+_HTTP_METHODS = {"post", "get", "put", "patch", "request", "stream"}
 
 
 @dataclass
@@ -48,6 +50,10 @@ class ClassInfo:
     field_env: dict[str, str] = field(default_factory=dict)  # field -> env var (alias)
     sink: Optional[Sink] = None
     super_route: Optional[str] = None  # route created at super().__init__(...)
+    # what __init__ hands to super().__init__, and __init__'s own parameters (name -> default), in order
+    super_kwargs: dict[str, cst.BaseExpression] = field(default_factory=dict)
+    init_params: dict[str, Optional[cst.BaseExpression]] = field(default_factory=dict)
+    init_star_kwargs: Optional[str] = None
     self_clients: dict[str, str] = field(default_factory=dict)
     self_values: dict[str, cst.BaseExpression] = field(default_factory=dict)
 
@@ -62,6 +68,7 @@ class Scope:
     params: dict[str, Optional[cst.BaseExpression]] = field(default_factory=dict)
     cls: Optional[ClassInfo] = None
     returns_client: Optional[str] = None
+    star_kwargs: Optional[str] = None
 
 
 class RouteVisitor(cst.CSTVisitor):
@@ -83,6 +90,10 @@ class RouteVisitor(cst.CSTVisitor):
         self.route_of_call: dict[int, Optional[str]] = {}
         self.legacy_route: dict[str, str] = {}
         self.legacy_values: dict[tuple[str, str], Value] = {}
+        self.http_clients: set[str] = set()  # route ids of raw HTTP clients (`httpx.Client(base_url=...)`)
+        self.switch_names = {sink.switch[0] for sink in sdks.sinks.values() if sink.switch}
+        self.switches: set[tuple[str, str]] = set()  # (call, argument) seen anywhere in the module
+        self.switchable: list = []  # (site or endpoint call, sink) whose endpoint a switch may change
         self.eval = Evaluator(self)
         self._evaluating: set[str] = set()
 
@@ -120,6 +131,7 @@ class RouteVisitor(cst.CSTVisitor):
     # ---------------------------------------------------------------- module pre-pass
     def visit_Module(self, node: cst.Module) -> None:
         """Know module-level imports and constants before walking function bodies that use them."""
+        self._fix_anchors(node)
         for statement in node.body:
             if not isinstance(statement, cst.SimpleStatementLine):
                 continue
@@ -134,6 +146,56 @@ class RouteVisitor(cst.CSTVisitor):
                             self.module.values[target.target.value] = small.value
                 elif isinstance(small, cst.AnnAssign) and small.value is not None and isinstance(small.target, cst.Name):
                     self.module.values[small.target.value] = small.value
+
+    def _fix_anchors(self, node: cst.Module) -> None:
+        """For fixes: the module-level names of os.environ and where an `import os` line can go."""
+        preamble_end = 0  # last line of the module docstring and `from __future__` imports
+        insert_at = None
+        for index, statement in enumerate(node.body):
+            smalls = statement.body if isinstance(statement, cst.SimpleStatementLine) else ()
+            docstring = index == 0 and len(smalls) == 1 and isinstance(smalls[0], cst.Expr) and isinstance(
+                smalls[0].value, (cst.SimpleString, cst.ConcatenatedString))
+            future = bool(smalls) and all(isinstance(small, cst.ImportFrom) and isinstance(small.module, cst.Name)
+                                          and small.module.value == "__future__" for small in smalls)
+            if docstring or future:
+                preamble_end = self.span(statement).end_line
+                continue
+            if insert_at is None:
+                first_import = bool(smalls) and isinstance(smalls[0], (cst.Import, cst.ImportFrom))
+                insert_at = self.span(statement).line if first_import else None
+                if insert_at is None:
+                    insert_at = preamble_end + 1 if preamble_end else len(node.header) + 1
+            for small in smalls:
+                line = self.span(statement).line
+                if isinstance(small, cst.Import):
+                    for alias in small.names:
+                        name = self.dotted(alias.name) or ""
+                        if alias.asname is None and name.split(".")[0] == "os":
+                            self.facts.environ_names.append(("os.environ", line))
+                        elif alias.asname is not None and name == "os" and isinstance(alias.asname.name, cst.Name):
+                            self.facts.environ_names.append((alias.asname.name.value + ".environ", line))
+                elif isinstance(small, cst.ImportFrom) and isinstance(small.module, cst.Name) and small.module.value == "os" \
+                        and not small.relative and not isinstance(small.names, cst.ImportStar):
+                    for alias in small.names:
+                        if isinstance(alias.name, cst.Name) and alias.name.value == "environ":
+                            local = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else "environ"
+                            self.facts.environ_names.append((local, line))
+        self.facts.import_line = insert_at if insert_at is not None else (preamble_end + 1 if preamble_end else len(node.header) + 1)
+        self._not_key_literals: set[int] = set()
+
+    def visit_Expr(self, node: cst.Expr) -> None:
+        self._not_key_literals.add(id(node.value))  # a bare string statement (docstring) is not a value
+
+    def visit_ConcatenatedString(self, node: cst.ConcatenatedString) -> None:
+        self._not_key_literals.update((id(node.left), id(node.right)))  # a part cannot become an expression
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        """Plain literals that may be a whole key (RL202's fix replaces the literal, quotes included)."""
+        if len(node.value) < 20 or id(node) in self._not_key_literals or any(ch.isspace() for ch in node.value):
+            return
+        text = string_text(node)
+        if text is not None:
+            self.facts.key_literals.append((self.span(node), text))
 
     # ---------------------------------------------------------------- imports
     def visit_Import(self, node: cst.Import) -> None:
@@ -201,13 +263,19 @@ class RouteVisitor(cst.CSTVisitor):
                         info.field_env[name] = alias
 
     def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        cls = self.scope.cls
         self.scope = self.scope.parent or self.module
+        if cls is not None and cls.super_route is not None and self.scope is self.module:
+            # `GeminiClient()` in another module is the route the subclass sets up in super().__init__
+            self.facts.client_exports[cls.name + "()"] = cls.super_route
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         scope = self._push("function")
         params = node.params
         for param in list(params.posonly_params) + list(params.params) + list(params.kwonly_params):
             scope.params[param.name.value] = param.default
+        if isinstance(params.star_kwarg, cst.Param):
+            scope.star_kwargs = params.star_kwarg.name.value
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         scope = self.scope
@@ -306,6 +374,8 @@ class RouteVisitor(cst.CSTVisitor):
 
     # ---------------------------------------------------------------- assignments
     def visit_Assign(self, node: cst.Assign) -> None:
+        if any(isinstance(t.target, cst.Subscript) and self.qualified(t.target.value) == "os.environ" for t in node.targets):
+            self._not_key_literals.add(id(node.value))  # `os.environ["K"] = "<key>"`: no env lookup can replace it
         for target in node.targets:
             self._bind(target.target, node.value)
 
@@ -381,8 +451,12 @@ class RouteVisitor(cst.CSTVisitor):
             node = node.expression
         if isinstance(node, cst.Call):
             sink, _ = self._sink_for(node)
-            if sink is not None and sink.kind == "client":
+            if sink is not None and sink.kind in ("client", "http-client"):
                 return self._route_for_call(node)
+            if sink is not None and sink.kind == "wrap":
+                keywords, positional = self._arguments(node)
+                given = self._param(sink.client, sink.client_position, keywords, positional)
+                return self._client_of(given) if given is not None else None
             name = self.dotted(node.func)
             if name in self.factories:
                 return self.factories[name]
@@ -456,11 +530,20 @@ class RouteVisitor(cst.CSTVisitor):
             self.route_of_call[key] = None
             return None
         keywords, positional = self._arguments(call)
-        if cls is not None and cls.super_route is not None and not any(
-            name in keywords for name in sink.base_url + sink.api_key
-        ):
-            self.route_of_call[key] = cls.super_route
-            return cls.super_route
+        given = self._param(sink.client, sink.client_position, keywords, positional) if sink.client else None
+        if given is not None and sink.kind == "client":
+            route_id = self._client_of(given)
+            reference = None if route_id else self._client_ref(given)
+            if route_id or reference:
+                self._use_route(call, sink, keywords, route_id, reference)
+            self.route_of_call[key] = route_id
+            return route_id
+        if cls is not None and cls.super_route is not None:
+            merged = self._subclass_arguments(cls, call)
+            if merged is None:
+                self.route_of_call[key] = cls.super_route
+                return cls.super_route
+            keywords, positional = merged, []
         route_id = self._make_route(call, sink, keywords, positional)
         self.route_of_call[key] = route_id
         return route_id
@@ -474,6 +557,16 @@ class RouteVisitor(cst.CSTVisitor):
         model = self.eval.evaluate(model_node) if model_node is not None else None
         if model is not None and model.kind == UNKNOWN and model_node is not None:
             model = Value(UNKNOWN, loc=Location(self.path, self.span(model_node)))
+        prefix = None
+        if model is not None and model.text is not None and sink.model_prefixes:
+            prefix, written, sent = self.sdks.split_model(sink.model_prefixes, model.text)
+            if prefix is not None and written:
+                model = model.with_(text=sent, quote=None)  # the ID that reaches the endpoint
+            if prefix is not None:
+                if base_node is None:
+                    base = self._implicit(prefix.base_env, call) if prefix.base_env else UNKNOWN_VALUE
+                if key_node is None:
+                    api_key = self._implicit(prefix.key_env, call) if prefix.key_env else UNKNOWN_VALUE
         span = self.span(span_node or call)
         route_id = f"{self.path}:{span.line}:{span.column}"
         site = RouteSite(
@@ -484,11 +577,23 @@ class RouteVisitor(cst.CSTVisitor):
             base_url=base,
             api_key=api_key,
             model=model,
-            consumer=CONSUMER_HTTP if sink.kind == "http" else "sdk",
-            default_endpoint=sink.default_endpoint,
+            consumer=CONSUMER_HTTP if sink.kind in ("http", "http-client") else "sdk",
+            default_endpoint=self._endpoint_of(sink, keywords, site_pending=True),
         )
+        if prefix is not None:
+            site.implied_provider = prefix.provider
+            if prefix.native:
+                site.consumer = CONSUMER_NATIVE
+                site.native_label = prefix.label
         if sink.base_is_root:
             site.consumer = "root"
+        if sink.kind in ("call", "router"):  # one request: the site itself calls the endpoint
+            site.endpoint, site.default_endpoint = site.default_endpoint, None
+        if sink.kind == "http-client":
+            site.api_key = self._http_key(keywords)
+            self.http_clients.add(route_id)
+        if site.default_endpoint or site.endpoint:
+            self.switchable.append((site, sink))
         if sink.kind == "http":
             site.endpoint = self._http_endpoint(base)
             site.api_key = self._http_key(keywords)
@@ -530,12 +635,67 @@ class RouteVisitor(cst.CSTVisitor):
     # ---------------------------------------------------------------- calls
     def visit_Call(self, node: cst.Call) -> None:
         sink, cls = self._sink_for(node)
+        qualified = self.qualified(node.func)
+        if qualified in self.switch_names and node.args:
+            chosen = string_text(node.args[0].value)
+            if chosen:
+                self.switches.add((qualified, chosen))
         if sink is not None:
-            self._route_for_call(node)
+            if sink.kind in ("model", "install"):
+                keywords, positional = self._arguments(node)
+                given = self._param(sink.client, sink.client_position, keywords, positional)
+                if given is not None:
+                    self._use_route(node, sink, keywords, self._client_of(given), None if self._client_of(given) else self._client_ref(given), positional)
+            elif sink.kind == "router":
+                self._router_routes(node, sink)
+            elif sink.kind != "wrap":
+                self._route_for_call(node)
             return
         if self._super_init(node):
             return
         self._endpoint_call(node)
+
+    def _endpoint_of(self, sink: Sink, keywords, site_pending: bool = False) -> Optional[str]:
+        """The endpoint a sink calls, after a parameter switch such as `use_responses=False`."""
+        if sink.endpoint_param is not None:
+            name, literal_text, endpoint = sink.endpoint_param
+            given = keywords.get(name)
+            if isinstance(given, cst.Name) and given.value == literal_text:
+                return endpoint
+        return sink.default_endpoint
+
+    def _use_route(self, call: cst.Call, sink: Sink, keywords, route_id: Optional[str], route_ref, positional=()) -> None:
+        """A sink that sends a model (or installs a client) over a client built elsewhere."""
+        endpoint = self._endpoint_of(sink, keywords)
+        if route_id is None and route_ref is None or endpoint is None:
+            return
+        model = None
+        model_node = self._param(sink.model, sink.model_position, keywords, list(positional))
+        if model_node is not None:
+            model = self.eval.evaluate(model_node)
+            if model.loc is None:
+                model = model.with_(loc=Location(self.path, self.span(model_node)))
+        record = EndpointCall(path=self.path, span=self.span(call), endpoint=endpoint, route_id=route_id,
+                              route_ref=route_ref, model=model)
+        self.facts.calls.append(record)
+        self.switchable.append((record, sink))
+
+    def _router_routes(self, call: cst.Call, sink: Sink) -> None:
+        """`Router(model_list=[{"litellm_params": {...}}, ...])`: one route per entry."""
+        keywords, _ = self._arguments(call)
+        entries = keywords.get(sink.list_param or "")
+        if isinstance(entries, cst.Name):
+            entries = self.module.values.get(entries.value, entries)
+        if not isinstance(entries, cst.List):
+            return
+        for element in entries.elements:
+            params = element.value
+            for key, value in self._splat(params):
+                if key == sink.params_key:
+                    params = value
+            inner = dict(self._splat(params))
+            if inner:
+                self._make_route(call, sink, inner, [], span_node=params)
 
     def _super_init(self, node: cst.Call) -> bool:
         """`super().__init__(base_url=...)` inside a client subclass is where the subclass sets its route."""
@@ -549,7 +709,30 @@ class RouteVisitor(cst.CSTVisitor):
             return False
         keywords, positional = self._arguments(node)
         cls.super_route = self._make_route(node, cls.sink, keywords, positional)
+        cls.super_kwargs = keywords
+        cls.init_params = {name: default for name, default in self.scope.params.items() if name != "self"}
+        cls.init_star_kwargs = self.scope.star_kwargs
         return True
+
+    def _subclass_arguments(self, cls: ClassInfo, call: cst.Call) -> Optional[dict[str, cst.BaseExpression]]:
+        """What `Sub(...)` ends up passing to the SDK through `super().__init__`, when the caller's
+        arguments change it; None when the route set up in `super().__init__` applies as it is."""
+        keywords, positional = self._arguments(call)
+        given = dict(zip(cls.init_params, positional))
+        given.update({name: value for name, value in keywords.items() if name in cls.init_params})
+        extra = {name: value for name, value in keywords.items() if name not in cls.init_params}
+        merged: dict[str, cst.BaseExpression] = {}
+        changed = False
+        for name, expression in cls.super_kwargs.items():
+            if isinstance(expression, cst.Name) and expression.value in given:
+                merged[name] = given[expression.value]
+                changed = True
+            else:
+                merged[name] = expression
+        if cls.init_star_kwargs and extra:
+            merged.update(extra)  # forwarded through **kwargs: the caller's value wins
+            changed = True
+        return merged if changed else None
 
     def _endpoint_call(self, node: cst.Call) -> None:
         names: list[str] = []
@@ -573,6 +756,8 @@ class RouteVisitor(cst.CSTVisitor):
         route_ref: Optional[tuple[str, str]] = None
         if isinstance(current, cst.Name) and current.value == "self" and self.scope.cls is not None:
             route_id = self.scope.cls.self_clients.get(names[0])
+            if route_id is None and names[0] in self.scope.cls.self_values:
+                route_ref = self._client_ref(self.scope.cls.self_values[names[0]])
             names = names[1:]
         elif isinstance(current, cst.Name):
             route_id = self._client_of(current)
@@ -580,18 +765,69 @@ class RouteVisitor(cst.CSTVisitor):
                 legacy = self._legacy_endpoint(current.value, names, node)
                 if legacy:
                     return
-                ref = self.lookup_value(current.value, 0)
-                if ref.kind == REF and ref.ref is not None:
-                    route_ref = ref.ref
+                module = self.module_refs.get(current.value, "#")
+                if "#" not in module and not self._bound_locally(current.value):
+                    # `import llm` then `llm.client.files.create(...)`: a client of another module
+                    route_ref, names = (module, names[0]), names[1:]
+                else:
+                    route_ref = self._client_ref(current)
         elif isinstance(current, cst.Call):
             route_id = self._client_of(current)
-            if route_id is None and isinstance(current.func, cst.Name):
-                ref = self.lookup_value(current.func.value, 0)
-                if ref.kind == REF and ref.ref is not None:
-                    route_ref = (ref.ref[0], ref.ref[1] + "()")
+            if route_id is None:
+                route_ref = self._client_ref(current)
+        if route_id in self.http_clients and len(names) == 1 and names[0] in _HTTP_METHODS:
+            self._http_client_call(node, route_id)
+            return
         if (route_id is None and route_ref is None) or len(names) < 2:
             return
         self._record_call(node, ".".join(names), route_id, route_ref)
+
+    def _http_client_call(self, node: cst.Call, route_id: str) -> None:
+        """`client.post("/chat/completions", json={...})` on `httpx.Client(base_url=...)`."""
+        keywords, positional = self._arguments(node)
+        target = keywords.get("url") or (positional[0] if positional else None)
+        endpoint = self._http_endpoint(self.eval.evaluate(target)) if target is not None else None
+        if endpoint is None:
+            return
+        self.facts.calls.append(EndpointCall(path=self.path, span=self.span(node), endpoint=endpoint,
+                                             route_id=route_id, model=self._json_model(keywords)))
+
+    def _bound_locally(self, name: str) -> bool:
+        return any(name in scope.values or name in scope.clients or name in scope.params for scope in self._scopes())
+
+    def _client_ref(self, node: cst.BaseExpression, depth: int = 0) -> Optional[tuple[str, str]]:
+        """A client made in another module of the tree, as (module, name) for the resolver: an imported
+        client, or what an imported factory function or client subclass returns (`name()`), also when it
+        is first bound to a name or to `self.<attr>` here."""
+        if depth > 8:
+            return None
+        if isinstance(node, cst.Await):
+            node = node.expression
+        if isinstance(node, cst.Call):
+            func = self._client_ref(node.func, depth + 1)
+            return (func[0], func[1] + "()") if func is not None else None
+        if isinstance(node, cst.Name):
+            for scope in self._scopes():
+                if node.value in scope.clients:
+                    return None
+                if node.value in scope.values:
+                    return self._client_ref(scope.values[node.value], depth + 1)
+                if scope.kind == "function" and node.value in scope.params:
+                    return None
+            module, _, member = self.module_refs.get(node.value, "").partition("#")
+            return (module, member) if member else None
+        if isinstance(node, cst.Attribute):
+            dotted = self.dotted(node)
+            head, _, rest = (dotted or "").partition(".")
+            if head == "self":
+                cls = self.scope.cls
+                if cls is not None and rest in cls.self_values:
+                    return self._client_ref(cls.self_values[rest], depth + 1)
+                return None
+            if dotted and head in self.module_refs and not self._bound_locally(head):
+                value = self.lookup_dotted_value(dotted, depth)
+                return value.ref if value.kind == REF else None
+        return None
 
     def _record_call(self, node: cst.Call, endpoint: str, route_id: Optional[str], route_ref) -> None:
         keywords, _ = self._arguments(node)
@@ -661,6 +897,14 @@ class RouteVisitor(cst.CSTVisitor):
 
     def finish(self) -> FileFacts:
         """Fill in values that need the whole module: exports and the legacy globals' route."""
+        for target, sink in self.switchable:
+            if sink.switch and (sink.switch[0], sink.switch[1]) in self.switches:
+                if isinstance(target, EndpointCall):
+                    target.endpoint = sink.switch[2]
+                elif target.endpoint:
+                    target.endpoint = sink.switch[2]
+                else:
+                    target.default_endpoint = sink.switch[2]
         self.scope = self.module
         for name in list(self.facts.exports):
             head, _, rest = name.partition(".")

@@ -1,0 +1,770 @@
+#!/usr/bin/env python
+"""routelint benchmark: one command, numbers in a markdown table.
+
+    python benchmarks/run.py [--quick] [PATH ...]
+
+Measures routelint (the console script next to this interpreter) on
+  * a generated monorepo (>= 2,000 Python files, a few percent with routes; see generate.py) and the same
+    tree with 9 more trees of plain files added (10x the files, no more routes);
+  * real corpora from PyPI, unpacked from pinned wheels (skipped with --quick);
+  * any PATH given;
+and runs peers on the same trees, alternating runs: detect-secrets, semgrep (one local rule), fixit (one
+local rule) and ruff (S105,S106). Peers live in their own virtual environments under the cache folder,
+created here on first use; a peer that is missing or fails is reported, never fatal.
+
+Everything generated or downloaded goes to the cache folder (default ~/.cache/routelint-bench, or
+$ROUTELINT_BENCH_CACHE, or --cache-dir), never into the repository. The table is printed and written to
+benchmarks/results.md (--output to change, --output '' for none).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import sysconfig
+import tempfile
+import threading
+import time
+import zipfile
+from dataclasses import dataclass, field
+from typing import Callable, Optional
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+
+from generate import TreeSpec, generate_cached  # noqa: E402
+
+CORPORA = {  # name -> pinned version; the wheel is a zip of the package's sources
+    "langchain-community": "0.4.2",
+    "litellm": "1.110.2",
+    "pydantic-ai-slim": "2.68.0",
+}
+PEER_VERSIONS = {
+    "detect-secrets": "1.5.0",
+    "semgrep": "1.185.0",
+    "fixit": "2.2.1",
+    "ruff": "0.17.6",
+}
+PEERS_DIR = os.path.join(HERE, "peers")
+SEMGREP_RULE = os.path.join(PEERS_DIR, "semgrep-openai-base-url.yml")
+VERSION_BAR_S = 0.15
+PARSED_SHARE_BAR = 0.10
+SCALING_BAR = 1.5
+PRECOMMIT_BAR_S = 0.5
+MEMORY_BAR_MB = 150
+
+
+# ------------------------------------------------------------------------------------------------
+# measuring one command
+
+
+@dataclass
+class Run:
+    wall: float
+    cpu: float
+    maxrss_mb: float
+    returncode: Optional[int]
+    timed_out: bool
+    stdout: str
+    stderr: str
+
+    def ok(self, accepted: tuple[int, ...]) -> bool:
+        return not self.timed_out and self.returncode in accepted
+
+
+def measure(cmd: list[str], cwd: Optional[str] = None, env: Optional[dict[str, str]] = None, timeout: Optional[float] = None,
+            keep_stdout: bool = True) -> Run:
+    """Run `cmd`, returning wall time and the child's own rusage (CPU, peak RSS of its largest process).
+
+    os.wait4 gives the rusage of this one child, including the descendants it waited for (a process
+    pool's workers, semgrep-core): unlike RUSAGE_CHILDREN it is not mixed with earlier runs.
+    """
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        try:
+            proc = subprocess.Popen(cmd, cwd=cwd, env=env or bench_env(), stdout=out if keep_stdout else subprocess.DEVNULL, stderr=err,
+                                    stdin=subprocess.DEVNULL, start_new_session=True)
+        except OSError as exc:
+            return Run(0.0, 0.0, 0.0, None, False, "", f"cannot start: {exc}")
+        timed_out = threading.Event()
+
+        def kill() -> None:
+            timed_out.set()
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except OSError:
+                pass
+
+        timer = threading.Timer(timeout, kill) if timeout else None
+        if timer:
+            timer.start()
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        if timer:
+            timer.cancel()
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        try:  # leftovers of a killed or sloppy tool must not outlive the measurement
+            os.killpg(proc.pid, signal.SIGKILL)
+        except OSError:
+            pass
+        out.seek(0)
+        err.seek(0)
+        return Run(
+            wall=wall,
+            cpu=usage.ru_utime + usage.ru_stime,
+            maxrss_mb=usage.ru_maxrss / 1024.0,
+            returncode=proc.returncode,
+            timed_out=timed_out.is_set(),
+            stdout=out.read().decode("utf-8", "replace") if keep_stdout else "",
+            stderr=err.read().decode("utf-8", "replace"),
+        )
+
+
+def bench_env(**extra: str) -> dict[str, str]:
+    """The environment of every measured command.
+
+    PYTHONDONTWRITEBYTECODE is dropped: with it set (as on this workplace's machines) an editable install
+    never gets its .pyc files and every run would recompile routelint's sources, a cost no installed
+    copy pays. A warm-up run writes the bytecode before anything is timed.
+    """
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    env.update(extra)
+    return env
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+# ------------------------------------------------------------------------------------------------
+# routelint and the peers
+
+
+def routelint_command() -> list[str]:
+    script = os.path.join(sysconfig.get_path("scripts"), "routelint")
+    if os.path.isfile(script) and os.access(script, os.X_OK):
+        return [script]
+    return [sys.executable, "-m", "routelint"]
+
+
+@dataclass
+class Tool:
+    name: str
+    command: Callable[[str], list[str]]  # target folder (or files) -> argv
+    accepted: tuple[int, ...]
+    env: Optional[dict[str, str]] = None
+    count: Optional[Callable[[str], Optional[int]]] = None  # stdout -> number of findings
+    status: str = "ok"  # or why the tool is unavailable
+
+
+def _routelint_tool() -> Tool:
+    base = routelint_command()
+    return Tool("routelint", lambda target: base + ["check", "--format", "json", target], (0, 1))
+
+
+def _json_count(key: str) -> Callable[[str], Optional[int]]:
+    def count(stdout: str) -> Optional[int]:
+        try:
+            data = json.loads(stdout)
+        except ValueError:
+            return None
+        value = data.get(key)
+        if isinstance(value, dict):  # detect-secrets: {path: [secrets]}
+            return sum(len(items) for items in value.values())
+        return len(value) if isinstance(value, list) else None
+
+    return count
+
+
+def _line_count(pattern: str) -> Callable[[str], Optional[int]]:
+    regex = re.compile(pattern, re.M)
+    return lambda stdout: len(regex.findall(stdout))
+
+
+def peer_tools(cache: str, install: bool, log: Callable[[str], None]) -> list[Tool]:
+    """The four peers, each from its own venv (semgrep and fixit cannot share one: their pins conflict)."""
+    venvs = os.path.join(cache, "peers-venv")
+    tools = []
+    bins = {"detect-secrets": "detect-secrets", "semgrep": "semgrep", "fixit": "fixit", "ruff": "ruff"}
+    for name, version in PEER_VERSIONS.items():
+        venv = os.path.join(venvs, name)
+        exe = os.path.join(venv, "bin", bins[name])
+        status = "ok"
+        if not os.path.isfile(exe) and install:
+            log(f"installing {name}=={version} into {venv}")
+            try:
+                subprocess.run([sys.executable, "-m", "venv", venv], check=True, capture_output=True, timeout=300)
+                done = subprocess.run([os.path.join(venv, "bin", "python"), "-m", "pip", "install", "-q", f"{name}=={version}"],
+                                      capture_output=True, text=True, timeout=900)
+                if done.returncode != 0:
+                    status = "install failed: " + (done.stderr.strip().splitlines() or ["?"])[-1][:120]
+            except (OSError, subprocess.SubprocessError) as exc:
+                status = f"install failed: {exc}"
+        if status == "ok" and not os.path.isfile(exe):
+            status = "not installed" + ("" if install else " (run without --quick to install)")
+        env = bench_env()
+        if name == "detect-secrets":
+            tool = Tool(name, lambda target, exe=exe: [exe, "scan", "--all-files", target], (0,), count=_json_count("results"))
+        elif name == "semgrep":
+            env.update(SEMGREP_ENABLE_VERSION_CHECK="0", SEMGREP_SEND_METRICS="off")
+            tool = Tool(name, lambda target, exe=exe: [
+                exe, "scan", "--config", SEMGREP_RULE, "--metrics=off", "--disable-version-check",
+                "--x-ignore-semgrepignore-files",  # the default .semgrepignore skips tests/: scan what the others scan
+                "--json", "--quiet", target], (0, 1), env=env, count=_json_count("results"))
+        elif name == "fixit":
+            env["PYTHONPATH"] = PEERS_DIR  # the local rule module provider_host_rule.py
+            tool = Tool(name, lambda target, exe=exe: [exe, "--rules", "provider_host_rule", "lint", target], (0, 1), env=env,
+                        count=_line_count(r"^\S.*@\d+:\d+ ProviderHostString"))
+        else:
+            tool = Tool(name, lambda target, exe=exe: [
+                exe, "check", "--isolated", "--no-cache", "--select", "S105,S106", "--exit-zero", "--output-format", "concise", target],
+                (0,), count=_line_count(r"^\S.*:\d+:\d+: S10[56]"))
+        tool.status = status
+        tools.append(tool)
+    return tools
+
+
+# ------------------------------------------------------------------------------------------------
+# corpora
+
+
+@dataclass
+class Corpus:
+    name: str
+    root: str
+    note: str = ""
+    py_files: int = 0
+    py_lines: int = 0
+    all_files: int = 0
+
+
+def count_tree(corpus: Corpus) -> None:
+    for directory, dirs, files in os.walk(corpus.root):
+        dirs[:] = [d for d in dirs if d not in (".git", "__pycache__")]
+        for name in files:
+            corpus.all_files += 1
+            if name.endswith(".py"):
+                corpus.py_files += 1
+                with open(os.path.join(directory, name), "rb") as handle:
+                    corpus.py_lines += handle.read().count(b"\n")
+
+
+def fetch_corpora(cache: str, log: Callable[[str], None]) -> tuple[list[Corpus], list[str]]:
+    wheels = os.path.join(cache, "wheels")
+    os.makedirs(wheels, exist_ok=True)
+    corpora, problems = [], []
+    for name, version in CORPORA.items():
+        root = os.path.join(cache, "corpora", f"{name}-{version}")
+        stamp = root + ".stamp"
+        if not os.path.isfile(stamp):
+            prefix = name.replace("-", "_")
+            wheel = next((w for w in sorted(os.listdir(wheels)) if w.lower().startswith(f"{prefix}-{version}-") and w.endswith(".whl")), None)
+            if wheel is None:
+                log(f"downloading {name}=={version}")
+                done = subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", wheels, f"{name}=={version}"],
+                                      capture_output=True, text=True, timeout=600)
+                wheel = next((w for w in sorted(os.listdir(wheels)) if w.lower().startswith(f"{prefix}-{version}-") and w.endswith(".whl")), None)
+                if done.returncode != 0 or wheel is None:
+                    problems.append(f"{name}=={version}: download failed: {(done.stderr.strip().splitlines() or ['?'])[-1][:160]}")
+                    continue
+            shutil.rmtree(root, ignore_errors=True)
+            with zipfile.ZipFile(os.path.join(wheels, wheel)) as archive:
+                for member in archive.namelist():  # sources only: a wheel's *.dist-info is metadata
+                    if ".dist-info/" not in member:
+                        archive.extract(member, root)
+            with open(stamp, "w", encoding="utf-8") as handle:
+                handle.write(wheel + "\n")
+        corpora.append(Corpus(f"{name} {version}", root))
+    return corpora, problems
+
+
+def precommit_files(root: str, count: int = 10) -> list[str]:
+    """`count` Python files spread evenly over the sorted tree, relative to root (as pre-commit passes them)."""
+    found = []
+    for directory, dirs, files in os.walk(root):
+        dirs.sort()
+        for name in sorted(files):
+            if name.endswith(".py"):
+                found.append(os.path.relpath(os.path.join(directory, name), root))
+    found.sort()
+    if len(found) <= count:
+        return found
+    step = len(found) / count
+    return [found[int(i * step)] for i in range(count)]
+
+
+# ------------------------------------------------------------------------------------------------
+# the measurements
+
+
+@dataclass
+class ToolResult:
+    runs: list[Run] = field(default_factory=list)
+    status: str = "ok"
+    findings: Optional[int] = None
+
+    @property
+    def wall(self) -> float:
+        return median([r.wall for r in self.runs])
+
+    @property
+    def cpu(self) -> float:
+        return median([r.cpu for r in self.runs])
+
+    @property
+    def maxrss(self) -> float:
+        return max((r.maxrss_mb for r in self.runs), default=float("nan"))
+
+
+@dataclass
+class CorpusResult:
+    corpus: Corpus
+    tools: dict[str, ToolResult]
+    summary: dict = field(default_factory=dict)
+    precommit: Optional[ToolResult] = None
+    rerun: Optional[Run] = None
+
+
+def _why(run: Run, timeout: Optional[float]) -> str:
+    if run.timed_out:
+        return f"timeout (>{timeout:.0f} s)"
+    last = (run.stderr.strip().splitlines() or ["no output"])[-1]
+    return f"failed (exit {run.returncode}: {last[:100]})"
+
+
+def bench_corpus(corpus: Corpus, routelint: Tool, peers: list[Tool], runs: int, timeout: float, slow: float,
+                 log: Callable[[str], None], precommit: bool = True, rerun: bool = True) -> CorpusResult:
+    count_tree(corpus)
+    tools = [routelint] + peers
+    results = {tool.name: ToolResult(status=tool.status) for tool in tools}
+    for round_ in range(runs):
+        for tool in tools:  # alternating: routelint, peer, peer, ..., routelint, ...
+            result = results[tool.name]
+            if result.status != "ok":
+                continue
+            if result.runs and result.runs[0].wall > slow:
+                continue  # a slow tool is measured once: its ratio does not need three runs to be clear
+            run = measure(tool.command("."), cwd=corpus.root, env=tool.env, timeout=None if tool is routelint else timeout)
+            if not run.ok(tool.accepted):
+                result.status = _why(run, timeout)
+                log(f"  {corpus.name}: {tool.name} {result.status}")
+                if tool is routelint:
+                    sys.stderr.write(run.stderr[-4000:])
+                continue
+            result.runs.append(run)
+            if tool.count and result.findings is None:
+                result.findings = tool.count(run.stdout)
+            log(f"  {corpus.name} round {round_ + 1}: {tool.name} {run.wall:.2f} s")
+    out = CorpusResult(corpus, results)
+    lint = results["routelint"]
+    if lint.runs:
+        out.summary = json.loads(lint.runs[0].stdout).get("summary", {})
+        out.summary["_diagnostics"] = json.loads(lint.runs[0].stdout).get("diagnostics", [])
+        for run in lint.runs:  # drop the big stdout once read
+            run.stdout = ""
+    if precommit and lint.runs:
+        files = precommit_files(corpus.root)
+        shape = ToolResult()
+        for _ in range(max(runs, 3)):
+            run = measure(routelint_command() + ["check", "--format", "json"] + files, cwd=corpus.root)
+            if not run.ok(routelint.accepted):
+                shape.status = _why(run, None)
+                break
+            shape.runs.append(run)
+        out.precommit = shape
+    if rerun and lint.runs:
+        out.rerun = measure(routelint.command("."), cwd=corpus.root, keep_stdout=False)
+    return out
+
+
+def bench_scaling(base: Corpus, big: Corpus, routelint: Tool, runs: int, slow: float,
+                  log: Callable[[str], None]) -> tuple[CorpusResult, CorpusResult]:
+    """routelint on the base tree and on the 10x tree, runs alternating (once each when the 10x run is slow)."""
+    out = []
+    for corpus in (base, big):
+        count_tree(corpus)
+        out.append(CorpusResult(corpus, {"routelint": ToolResult()}))
+    for round_ in range(runs):
+        for res in out:
+            lint = res.tools["routelint"]
+            if lint.status != "ok" or (round_ and out[1].tools["routelint"].runs and out[1].tools["routelint"].runs[0].wall > slow):
+                continue
+            run = measure(routelint.command("."), cwd=res.corpus.root)
+            if not run.ok(routelint.accepted):
+                lint.status = _why(run, None)
+                continue
+            if not res.summary:
+                res.summary = json.loads(run.stdout).get("summary", {})
+            run.stdout = ""
+            lint.runs.append(run)
+            log(f"  {res.corpus.name} round {round_ + 1}: {run.wall:.2f} s")
+    return out[0], out[1]
+
+
+@dataclass
+class Startup:
+    version_times: list[float] = field(default_factory=list)
+    version_error: str = ""
+    import_total_ms: float = float("nan")
+    site_ms: float = float("nan")
+    top_imports: list[tuple[str, float]] = field(default_factory=list)
+    libcst_on_plain_run: Optional[bool] = None
+    plain_run_note: str = ""
+
+
+def bench_startup(plain_dir: str, repeats: int) -> Startup:
+    out = Startup()
+    cmd = routelint_command() + ["--version"]
+    for _ in range(repeats):
+        run = measure(cmd)
+        if run.returncode != 0:
+            out.version_error = _why(run, None)
+            break
+        out.version_times.append(run.wall)
+    done = subprocess.run([sys.executable, "-X", "importtime", "-c", "import routelint.cli"], capture_output=True, text=True, timeout=120,
+                          env=bench_env())
+    rows = []
+    for line in done.stderr.splitlines():
+        match = re.match(r"import time:\s+(\d+) \|\s+(\d+) \|( *)(\S+)", line)
+        if match:
+            rows.append((match.group(4), int(match.group(2)) / 1000.0, len(match.group(3))))
+    cli = next((i for i, row in enumerate(rows) if row[0] == "routelint.cli"), None)
+    if cli is not None:  # importtime prints post-order: the rows just before a module, indented deeper, are what it imported
+        out.import_total_ms = rows[cli][1]
+        out.site_ms = next((ms for name, ms, indent in rows if name == "site" and indent <= 1), float("nan"))
+        depth = rows[cli][2]
+        children = []
+        for name, ms, indent in reversed(rows[:cli]):
+            if indent <= depth:
+                break
+            if indent == depth + 2:
+                children.append((name, ms))
+        out.top_imports = sorted(children, key=lambda item: -item[1])[:6]
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "routelint", "check", "--format", "json", plain_dir],
+                          capture_output=True, text=True, timeout=300, env=bench_env())
+    if done.returncode in (0, 1):
+        out.libcst_on_plain_run = bool(re.search(r"\|\s*libcst\b", done.stderr))
+        try:
+            summary = json.loads(done.stdout)["summary"]
+            out.plain_run_note = f"{summary.get('files')} files, {summary.get('files_parsed')} parsed"
+        except (ValueError, KeyError):
+            pass
+    else:
+        out.plain_run_note = f"run failed (exit {done.returncode}): {(done.stderr.strip().splitlines() or ['?'])[-1][:120]}"
+    return out
+
+
+# ------------------------------------------------------------------------------------------------
+# the report
+
+
+def load_average() -> str:
+    try:
+        return "/".join(f"{value:.2f}" for value in os.getloadavg())
+    except OSError:
+        return "unknown"
+
+
+def machine() -> dict[str, str]:
+    cpu = "unknown"
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as handle:
+            for line in handle:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    try:
+        with open("/proc/meminfo", encoding="utf-8") as handle:
+            mem = f"{int(handle.readline().split()[1]) / 1024 / 1024:.0f} GiB"
+    except (OSError, ValueError, IndexError):
+        mem = "unknown"
+    try:
+        version = subprocess.run(routelint_command() + ["--version"], capture_output=True, text=True, timeout=60).stdout.strip()
+        version = version.removeprefix("routelint ").strip() or "unknown"
+    except (OSError, subprocess.SubprocessError):
+        version = "unknown"
+    try:
+        commit = subprocess.run(["git", "-C", REPO, "rev-parse", "--short", "HEAD"], capture_output=True, text=True, timeout=30).stdout.strip()
+        dirty = subprocess.run(["git", "-C", REPO, "status", "--porcelain", "--untracked-files=no"], capture_output=True, text=True, timeout=30).stdout.strip()
+        commit = commit + (" + uncommitted changes" if dirty else "")
+    except (OSError, subprocess.SubprocessError):
+        commit = "unknown"
+    return {
+        "load": load_average(),
+        "date": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "cpu": cpu,
+        "nproc": str(os.cpu_count()),
+        "memory": mem,
+        "python": f"{platform.python_implementation()} {platform.python_version()}",
+        "os": f"{platform.system()} {platform.release()}",
+        "routelint": f"{version} ({commit})",
+    }
+
+
+def fmt_s(value: float) -> str:
+    if value != value:  # nan
+        return "–"
+    return f"{value:.2f} s" if value < 10 else f"{value:.1f} s"
+
+
+def fmt_mb(value: float) -> str:
+    return "–" if value != value else f"{value:.0f} MB"
+
+
+def fmt_share(parsed: Optional[int], files: Optional[int]) -> str:
+    if not files or parsed is None:
+        return "–"
+    return f"{100.0 * parsed / files:.1f}%"
+
+
+def _peer_cell(result: ToolResult, base: float) -> str:
+    if result.status != "ok":
+        return result.status
+    if not result.runs:
+        return "–"
+    ratio = result.wall / base if base and base == base else float("nan")
+    runs = f", n={len(result.runs)}" if len(result.runs) < 3 else ""
+    return f"{fmt_s(result.wall)} ({ratio:.1f}×{runs})"
+
+
+def render(info: dict[str, str], startup: Startup, results: list[CorpusResult], scaling: Optional[tuple[CorpusResult, CorpusResult]],
+           peers: list[Tool], args: argparse.Namespace, problems: list[str]) -> str:
+    lines = ["## Benchmark results", ""]
+    lines.append(f"Run {info['date']} with `python benchmarks/run.py{' --quick' if args.quick else ''}{' --smoke' if args.smoke else ''}`"
+                 f" ({args.runs} run{'s' if args.runs != 1 else ''} per tool, medians).")
+    lines.append("")
+    lines.append(f"Machine: {info['cpu']}, {info['nproc']} cores (nproc), {info['memory']} RAM, {info['os']}, {info['python']}; "
+                 f"routelint {info['routelint']}. Load average (1/5/15 min) at the start: {info['load']}, at the end: "
+                 f"{load_average()} (other work on the machine shows up here and in every number below).")
+    lines.append("")
+    lines.append("### routelint per tree")
+    lines.append("")
+    lines.append("| corpus | files | .py files | .py lines | candidates (parsed) | parsed share | wall | CPU | peak RSS | files/s | routes | diagnostics |")
+    lines.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for result in results:
+        lint = result.tools["routelint"]
+        s = result.summary
+        if lint.status != "ok" or not lint.runs:
+            lines.append(f"| {result.corpus.name} | {result.corpus.all_files} | {result.corpus.py_files} | {result.corpus.py_lines:,} | "
+                         f"– | – | {lint.status} | – | – | – | – | – |")
+            continue
+        files = s.get("files")
+        lines.append(
+            f"| {result.corpus.name} | {files:,} | {result.corpus.py_files:,} | {result.corpus.py_lines:,} | {s.get('files_parsed')} | "
+            f"{fmt_share(s.get('files_parsed'), files)} | {fmt_s(lint.wall)} | {fmt_s(lint.cpu)} | {fmt_mb(lint.maxrss)} | "
+            f"{(files or 0) / lint.wall:,.0f} | {s.get('routes', '–')} | {s.get('diagnostics', '–')} |")
+    lines.append("")
+    lines.append("files: what routelint visited (summary.files); candidates: files that passed the prefilter and were parsed "
+                 "(summary.files_parsed, config files included); CPU: user+system of routelint and its worker processes; "
+                 "peak RSS: ru_maxrss of the largest single process (main or one worker).")
+    gen = next((r for r in results if r.corpus.name.startswith("generated")), None)
+    if gen and gen.summary.get("files"):
+        share = gen.summary["files_parsed"] / gen.summary["files"]
+        lines.append("")
+        lines.append(f"Generated tree: parsed share {100 * share:.1f}% ({gen.summary['files_parsed']}/{gen.summary['files']} files; "
+                     f"bar < {100 * PARSED_SHARE_BAR:.0f}%: {'met' if share < PARSED_SHARE_BAR else 'MISSED'}).")
+    if scaling:
+        base, big = scaling
+        lines.append("")
+        lines.append("### Cost grows with candidates, not tree size")
+        lines.append("")
+        lines.append("| tree | files | candidates | wall | CPU | peak RSS |")
+        lines.append("|---|---:|---:|---:|---:|---:|")
+        for res in (base, big):
+            lint = res.tools["routelint"]
+            lines.append(f"| {res.corpus.name} | {res.summary.get('files', '–')} | {res.summary.get('files_parsed', '–')} | "
+                         f"{fmt_s(lint.wall)} | {fmt_s(lint.cpu)} | {fmt_mb(lint.maxrss)} |")
+        bw, gw = base.tools["routelint"].wall, big.tools["routelint"].wall
+        if bw == bw and gw == gw and bw > 0:
+            ratio = gw / bw
+            lines.append("")
+            lines.append(f"10x tree / base tree wall time: {ratio:.2f}× (target < {SCALING_BAR}×: {'met' if ratio < SCALING_BAR else 'MISSED'}).")
+    lines.append("")
+    lines.append("### Start-up")
+    lines.append("")
+    vt = startup.version_times
+    if vt:
+        med = median(vt)
+        lines.append(f"- `routelint --version`: median {1000 * med:.0f} ms of {len(vt)} (min {1000 * min(vt):.0f} ms; "
+                     f"bar {1000 * VERSION_BAR_S:.0f} ms: {'met' if med < VERSION_BAR_S else 'MISSED'}).")
+    else:
+        lines.append(f"- `routelint --version`: {startup.version_error or 'not measured'}")
+    if startup.top_imports:
+        lines.append(f"- `python -X importtime -c \"import routelint.cli\"`: routelint.cli {startup.import_total_ms:.0f} ms cumulative; "
+                     "its largest direct imports: " + ", ".join(f"{name} {ms:.1f} ms" for name, ms in startup.top_imports)
+                     + f". Interpreter start-up (`site`, with the environment's .pth imports) adds {startup.site_ms:.0f} ms.")
+    if startup.libcst_on_plain_run is not None:
+        lines.append(f"- a run over files with no candidates ({startup.plain_run_note}) imports libcst: "
+                     f"{'YES (should not)' if startup.libcst_on_plain_run else 'no'}.")
+    elif startup.plain_run_note:
+        lines.append(f"- run over files with no candidates: {startup.plain_run_note}")
+    if any(r.precommit or r.rerun for r in results):
+        lines.append("")
+        lines.append("### Pre-commit shape and re-run")
+        lines.append("")
+        lines.append("| corpus | 10 files passed explicitly (wall) | CPU | re-run of the full check (wall) |")
+        lines.append("|---|---:|---:|---:|")
+        for result in results:
+            pre = result.precommit
+            pre_cell = (fmt_s(pre.wall) if pre.status == "ok" else pre.status) if pre else "–"
+            pre_cpu = fmt_s(pre.cpu) if pre and pre.status == "ok" else "–"
+            rerun = fmt_s(result.rerun.wall) if result.rerun else "–"
+            lines.append(f"| {result.corpus.name} | {pre_cell} | {pre_cpu} | {rerun} |")
+        lines.append("")
+        lines.append(f"Pre-commit bar: {1000 * PRECOMMIT_BAR_S:.0f} ms. routelint has no result cache yet, so the re-run is a "
+                     "second full run with a warm OS page cache, not a cached run.")
+    if peers:
+        lines.append("")
+        lines.append("### Peers (median wall time; ratio = peer / routelint)")
+        lines.append("")
+        lines.append("| corpus | routelint | " + " | ".join(p.name for p in peers) + " |")
+        lines.append("|---|---:|" + "---:|" * len(peers))
+        for result in results:
+            lint = result.tools["routelint"]
+            base = lint.wall if lint.runs else float("nan")
+            cells = [_peer_cell(result.tools[p.name], base) for p in peers if p.name in result.tools]
+            if len(cells) != len(peers):
+                continue
+            lines.append(f"| {result.corpus.name} | {fmt_s(base)} | " + " | ".join(cells) + " |")
+        lines.append("")
+        lines.append("| corpus | routelint diagnostics | " + " | ".join(f"{p.name} findings" for p in peers) + " |")
+        lines.append("|---|---:|" + "---:|" * len(peers))
+        for result in results:
+            if not all(p.name in result.tools for p in peers):
+                continue
+            cells = [str(result.tools[p.name].findings) if result.tools[p.name].findings is not None else "–" for p in peers]
+            lines.append(f"| {result.corpus.name} | {result.summary.get('diagnostics', '–')} | " + " | ".join(cells) + " |")
+        lines.append("")
+        lines.append("Peers: " + "; ".join(f"{p.name} {PEER_VERSIONS[p.name]}" for p in peers) + ". Commands: "
+                     "`detect-secrets scan --all-files .`; `semgrep scan --config benchmarks/peers/semgrep-openai-base-url.yml "
+                     "--metrics=off --disable-version-check --x-ignore-semgrepignore-files --json .`; "
+                     "`fixit --rules provider_host_rule lint .` (rule in benchmarks/peers/); "
+                     "`ruff check --isolated --no-cache --select S105,S106 .`. A peer slower than "
+                     f"{args.slow:.0f} s on its first run is measured once (n=1; the same holds for routelint); each peer run has a "
+                     f"{args.timeout:.0f} s timeout.")
+    budgets = []
+    for result in results:
+        lint = result.tools["routelint"]
+        if lint.runs and lint.maxrss > MEMORY_BAR_MB:
+            budgets.append(f"peak RSS {lint.maxrss:.0f} MB on {result.corpus.name} (target < {MEMORY_BAR_MB} MB)")
+    if budgets:
+        lines.append("")
+        lines.append("Over budget: " + "; ".join(budgets) + ".")
+    if problems:
+        lines.append("")
+        lines.append("Problems: " + "; ".join(problems) + ".")
+    return "\n".join(lines) + "\n"
+
+
+# ------------------------------------------------------------------------------------------------
+
+
+def default_cache() -> str:
+    if os.environ.get("ROUTELINT_BENCH_CACHE"):
+        return os.environ["ROUTELINT_BENCH_CACHE"]
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "routelint-bench")
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="more trees to measure")
+    parser.add_argument("--quick", action="store_true", help="one run per tool, generated trees only; peers only if already installed")
+    parser.add_argument("--smoke", action="store_true", help="tiny generated tree (see --files), no peers, no corpora: checks the script works")
+    parser.add_argument("--files", type=int, default=None, help="Python files in the generated tree (default 2000; 60 with --smoke)")
+    parser.add_argument("--runs", type=int, default=None, help="runs per tool (default 3; 1 with --quick)")
+    parser.add_argument("--cache-dir", default=None, help="where trees, wheels and peer venvs go (default ~/.cache/routelint-bench)")
+    parser.add_argument("--no-peers", action="store_true", help="measure routelint only")
+    parser.add_argument("--timeout", type=float, default=300.0, help="seconds before a peer run is stopped (default 300)")
+    parser.add_argument("--slow", type=float, default=60.0, help="a tool slower than this on its first run is measured once (default 60)")
+    parser.add_argument("--output", default=None, help="markdown file for the table (default benchmarks/results.md; none with --smoke)")
+    args = parser.parse_args(argv)
+    if args.smoke:
+        args.quick = True
+        args.no_peers = True
+    args.files = args.files or (60 if args.smoke else 2000)
+    args.runs = args.runs or (1 if args.quick else 3)
+    cache = os.path.abspath(args.cache_dir or default_cache())
+    os.makedirs(cache, exist_ok=True)
+    output = args.output if args.output is not None else ("" if args.smoke else os.path.join(HERE, "results.md"))
+
+    def log(message: str) -> None:
+        print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+    started = time.perf_counter()
+    info = machine()
+    log(f"cache folder {cache}")
+    spec = TreeSpec(python_files=args.files)
+    trees = os.path.join(cache, "trees")
+    base_dir = os.path.join(trees, f"generated-{args.files}")
+    big_dir = os.path.join(trees, f"generated-{args.files}-x10")
+    plain_dir = os.path.join(trees, "plain-50")
+    log("generating trees (once; reused while the generator and its arguments are unchanged)")
+    generate_cached(base_dir, spec)
+    generate_cached(big_dir, spec, extra_copies=9)
+    generate_cached(plain_dir, TreeSpec(python_files=50, route_share=0.0, keys_in_env_files=False, configs=False, false_triggers=False))
+
+    problems: list[str] = []
+    log("warm-up run (writes bytecode)")
+    measure(routelint_command() + ["check", "--format", "json", base_dir], keep_stdout=False)
+    log("start-up: --version, import time, libcst on a plain run")
+    startup = bench_startup(plain_dir, 3 if args.smoke else 10)
+
+    peers: list[Tool] = []
+    if not args.no_peers:
+        peers = peer_tools(cache, install=not args.quick, log=log)
+        for peer in peers:
+            if peer.status != "ok":
+                problems.append(f"{peer.name}: {peer.status}")
+
+    corpora = [Corpus(f"generated ({args.files} .py)", base_dir)]
+    if not args.quick:
+        real, fetch_problems = fetch_corpora(cache, log)
+        corpora += real
+        problems += fetch_problems
+    corpora += [Corpus(os.path.basename(os.path.abspath(p)) or p, os.path.abspath(p)) for p in args.paths]
+
+    routelint = _routelint_tool()
+    results: list[CorpusResult] = []
+    failed = False
+    for corpus in corpora:
+        if not os.path.isdir(corpus.root):
+            problems.append(f"{corpus.root}: not a directory")
+            continue
+        log(f"measuring {corpus.name}")
+        result = bench_corpus(corpus, routelint, peers, args.runs, args.timeout, args.slow, log)
+        failed |= result.tools["routelint"].status != "ok"
+        results.append(result)
+
+    log("measuring the 10x tree against the base tree, alternating")
+    scaling = bench_scaling(Corpus(f"generated ({args.files} .py)", base_dir), Corpus(f"generated x10 ({10 * args.files} .py)", big_dir),
+                            routelint, args.runs, args.slow, log)
+    for res in scaling:
+        if res.tools["routelint"].status != "ok":
+            failed = True
+            problems.append(f"routelint on {res.corpus.name}: {res.tools['routelint'].status}")
+
+    report = render(info, startup, results, scaling, peers, args, problems)
+    report += f"\nTotal benchmark time: {time.perf_counter() - started:.0f} s.\n"
+    print(report)
+    if output:
+        with open(output, "w", encoding="utf-8") as handle:
+            handle.write(report)
+        log(f"wrote {output}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,369 @@
+"""Apply fixes: non-overlapping edits per file, re-parsed before an atomic write.
+
+Safety by construction:
+- edits are computed on the text exactly as analysed (original newlines, BOM stripped) and applied to
+  that text; a file whose text is not the analysed text (its digest differs) is not touched;
+- the edits of one pass never overlap; a fix that conflicts with an accepted one waits for the next
+  pass, after the engine has run again on the written files (at most MAX_PASSES passes);
+- every result is parsed again (Python: `ast` and libcst; TOML, JSON, YAML by their parsers); a fix
+  that would make the file unparsable is dropped and reported, the others are kept;
+- writes are atomic (temporary file in the same directory + os.replace) and keep the file mode, the
+  BOM and the line endings; a file that changed on disk between reading and writing is not written;
+- only regular files under the given paths are written: a symlink is never written through.
+"""
+
+from __future__ import annotations
+
+import codecs
+import difflib
+import os
+import stat
+import tempfile
+from dataclasses import dataclass, field
+from typing import Callable, Optional, Sequence
+
+from routelint.diagnostics import SAFE, UNSAFE, Diagnostic, Edit, Fix
+
+MAX_PASSES = 4
+
+# test hook: called with the path right before the final "unchanged on disk?" check of a write
+_before_write: Optional[Callable[[str], None]] = None
+
+
+def applicable(fix: Optional[Fix], unsafe: bool) -> bool:
+    if fix is None or not fix.edits:
+        return False
+    return fix.applicability == SAFE or (unsafe and fix.applicability == UNSAFE)
+
+
+@dataclass
+class SourceText:
+    path: str
+    raw: bytes
+    text: str  # decoded, BOM stripped: what spans refer to
+    bom: bool
+    newline: str
+    line_starts: list[int]
+
+    @classmethod
+    def read(cls, path: str) -> "SourceText":
+        with open(path, "rb") as handle:
+            raw = handle.read()
+        bom = raw.startswith(codecs.BOM_UTF8)
+        text = raw[len(codecs.BOM_UTF8):].decode("utf-8") if bom else raw.decode("utf-8")
+        crlf = text.count("\r\n")
+        newline = "\r\n" if crlf and crlf * 2 >= text.count("\n") else "\n"
+        starts = [0]
+        index = text.find("\n")
+        while index != -1:
+            starts.append(index + 1)
+            index = text.find("\n", index + 1)
+        return cls(path, raw, text, bom, newline, starts)
+
+    def offset(self, line: int, column: int) -> Optional[int]:
+        if line < 1 or column < 1:
+            return None
+        if line > len(self.line_starts):
+            return len(self.text) if column == 1 and line == len(self.line_starts) + 1 else None
+        start = self.line_starts[line - 1]
+        end = self.line_starts[line] if line < len(self.line_starts) else len(self.text)
+        value = start + column - 1
+        return value if value <= end else None
+
+    def encode(self, text: str) -> bytes:
+        return (codecs.BOM_UTF8 if self.bom else b"") + text.encode("utf-8")
+
+
+@dataclass(frozen=True)
+class _Change:
+    start: int
+    end: int
+    content: str
+
+
+@dataclass
+class FixOutcome:
+    fixed: int = 0  # diagnostics whose fix was applied (or would be, with --diff)
+    changed_files: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # dropped fixes and files not written, one line each
+    diffs: list[str] = field(default_factory=list)
+    passes: int = 0
+    result: object = None  # the final RunResult
+
+
+def _within(path: str, roots: Sequence[str]) -> bool:
+    real = os.path.realpath(path)
+    for root in roots:
+        if real == root or real.startswith(root.rstrip(os.sep) + os.sep):
+            return True
+    return False
+
+
+def parses(path: str, text: str) -> Optional[str]:
+    """None when `text` parses as the kind of file `path` is, else why not."""
+    lower = path.lower()
+    try:
+        if lower.endswith((".py", ".pyi")):
+            import ast
+            import warnings
+
+            import libcst
+
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                ast.parse(text, filename=path)
+            libcst.parse_module(text)
+        elif lower.endswith(".toml"):
+            try:
+                import tomllib
+            except ModuleNotFoundError:  # pragma: no cover - Python < 3.11
+                import tomli as tomllib
+            tomllib.loads(text)
+        elif lower.endswith(".json"):
+            import json
+
+            json.loads(text)
+        elif lower.endswith((".yaml", ".yml")):
+            import yaml
+
+            list(yaml.safe_load_all(text))
+    except Exception as exc:  # any parser's refusal is a reason not to write
+        return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}".rstrip(": ")
+    return None
+
+
+def _changes(source: SourceText, fix: Fix) -> Optional[list[_Change]]:
+    changes = []
+    for edit in fix.edits:
+        start = source.offset(edit.span.line, edit.span.column)
+        end = source.offset(edit.span.end_line, edit.span.end_column)
+        if start is None or end is None or end < start:
+            return None
+        content = edit.content
+        if source.newline == "\r\n":
+            content = content.replace("\r\n", "\n").replace("\n", "\r\n")
+        if start == end == len(source.text) and source.text and not source.text.endswith("\n") and content.endswith("\n"):
+            content = source.newline + content  # a new line appended to a last line without newline
+        changes.append(_Change(start, end, content))
+    return changes
+
+
+def _conflicts(change: _Change, accepted: list[_Change]) -> bool:
+    for other in accepted:
+        if change == other:
+            continue
+        if change.start == change.end and other.start == other.end:
+            if change.start == other.start:
+                return True  # two different insertions at one place: order would be arbitrary
+            continue
+        if change.start < other.end and other.start < change.end:
+            return True
+        for insertion, span in ((change, other), (other, change)):
+            if insertion.start == insertion.end and span.start < insertion.start < span.end:
+                return True
+    return False
+
+
+def _apply(text: str, changes: list[_Change]) -> str:
+    unique = sorted(set(changes), key=lambda change: (change.start, change.end))
+    pieces, cursor = [], 0
+    for change in unique:
+        pieces.append(text[cursor:change.start])
+        pieces.append(change.content)
+        cursor = change.end
+    pieces.append(text[cursor:])
+    return "".join(pieces)
+
+
+def _diff(path: str, before: str, after: str) -> str:
+    def lines(text: str) -> list[str]:
+        parts = text.split("\n")
+        out = [part + "\n" for part in parts[:-1]]
+        if parts[-1]:
+            out.append(parts[-1] + "\n\\ No newline at end of file\n")
+        return out
+
+    return "".join(difflib.unified_diff(lines(before), lines(after), fromfile=f"a/{path}", tofile=f"b/{path}"))
+
+
+class FileChanged(Exception):
+    pass
+
+
+def write_atomic(path: str, data: bytes, expected: bytes) -> None:
+    """Replace `path` with `data` unless its bytes are no longer `expected`; keeps the mode."""
+    info = os.stat(path)
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, temporary = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".routelint-tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, stat.S_IMODE(info.st_mode))
+        try:
+            os.chown(temporary, info.st_uid, info.st_gid)
+        except (OSError, AttributeError):
+            pass
+        if _before_write is not None:
+            _before_write(path)
+        with open(path, "rb") as handle:
+            if handle.read() != expected:
+                raise FileChanged(path)
+        os.replace(temporary, path)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise
+
+
+def _fix_key(diagnostic: Diagnostic) -> tuple:
+    fix = diagnostic.fix
+    assert fix is not None
+    return (diagnostic.code, tuple((edit.path, edit.span, edit.content) for edit in fix.edits))
+
+
+def fix_pass(result, roots: Sequence[str], *, unsafe: bool, write: bool, outcome: FixOutcome, dropped: set) -> int:
+    """One pass over `result`: apply every non-conflicting fix. Returns how many fixes were applied."""
+    from routelint.frontends.python import text_digest
+
+    digests = {facts.path: facts.digest for facts in result.files}
+    sources: dict[str, Optional[SourceText]] = {}
+    accepted: dict[str, list[tuple[Diagnostic, list[_Change]]]] = {}
+    for diagnostic in result.diagnostics:
+        fix = diagnostic.fix
+        if not applicable(fix, unsafe) or _fix_key(diagnostic) in dropped:
+            continue
+        paths = {edit.path for edit in fix.edits}
+        if len(paths) != 1:
+            continue  # fixes edit one file; anything else is not applied
+        path = paths.pop()
+        if path not in sources:
+            sources[path] = _load(path, roots, digests.get(path, ""), text_digest, outcome)
+        source = sources[path]
+        if source is None:
+            continue
+        changes = _changes(source, fix)
+        if changes is None:
+            dropped.add(_fix_key(diagnostic))
+            outcome.problems.append(f"{path}: {diagnostic.code} fix dropped: its edit is outside the file")
+            continue
+        mine = accepted.setdefault(path, [])
+        taken = [change for _, group in mine for change in group]
+        if any(_conflicts(change, taken) for change in changes):
+            continue  # deferred to the next pass
+        mine.append((diagnostic, changes))
+    applied = 0
+    for path, items in accepted.items():
+        source = sources[path]
+        assert source is not None
+        new_text = _apply(source.text, [change for _, group in items for change in group])
+        if parses(path, new_text) is not None:
+            kept = []
+            for diagnostic, group in items:  # find the fix(es) that break the file, keep the rest
+                attempt = _apply(source.text, [change for _, g in kept for change in g] + group)
+                why = parses(path, attempt)
+                if why is None:
+                    kept.append((diagnostic, group))
+                else:
+                    dropped.add(_fix_key(diagnostic))
+                    outcome.problems.append(
+                        f"{path}:{diagnostic.span.line}:{diagnostic.span.column}: {diagnostic.code} fix dropped: "
+                        f"the result would not parse ({why})")
+            items = kept
+            new_text = _apply(source.text, [change for _, group in items for change in group])
+        if not items or new_text == source.text:
+            continue
+        if write:
+            try:
+                write_atomic(path, source.encode(new_text), source.raw)
+            except FileChanged:
+                outcome.problems.append(f"{path}: not written: it changed on disk while being fixed")
+                continue
+            except OSError as exc:
+                outcome.problems.append(f"{path}: not written: {exc.strerror or exc}")
+                continue
+        else:
+            outcome.diffs.append(_diff(path, source.text, new_text))
+        if path not in outcome.changed_files:
+            outcome.changed_files.append(path)
+        applied += len(items)
+    outcome.fixed += applied
+    return applied
+
+
+def _load(path: str, roots: Sequence[str], digest: str, text_digest, outcome: FixOutcome) -> Optional[SourceText]:
+    if os.path.islink(path) or not _within(path, roots):
+        outcome.problems.append(f"{path}: not written: a symlink or outside the checked paths")
+        return None
+    try:
+        source = SourceText.read(path)
+    except (OSError, UnicodeDecodeError) as exc:
+        outcome.problems.append(f"{path}: not fixed: cannot be read ({exc})")
+        return None
+    if not digest or text_digest(source.text) != digest:
+        outcome.problems.append(f"{path}: not fixed: it changed since it was analysed")
+        return None
+    if source.text.replace("\r\n", "").find("\r") != -1:
+        # a lone CR is a line break to the parser but not to line/column spans: offsets would be wrong
+        outcome.problems.append(f"{path}: not fixed: it has lone carriage-return line breaks")
+        return None
+    return source
+
+
+def fix(paths: Sequence[str], config, *, unsafe: bool = False, write: bool = True, jobs: int = 0,
+        result=None, max_passes: int = MAX_PASSES) -> FixOutcome:
+    """Fix `paths` (writing, or only collecting diffs when `write` is false) and return the outcome.
+
+    With `write`, passes repeat (the engine runs again on the written files) while fixes apply and
+    some are deferred, up to `max_passes`. Without it, one pass: nothing is written, so there is no
+    new state to re-analyse.
+    """
+    from routelint.engine import run
+
+    roots = [os.path.realpath(path) for path in paths]
+    outcome = FixOutcome()
+    dropped: set = set()
+    result = result if result is not None else run(paths, config, jobs=jobs)
+    for _ in range(max_passes if write else 1):
+        outcome.passes += 1
+        applied = fix_pass(result, roots, unsafe=unsafe, write=write, outcome=outcome, dropped=dropped)
+        if not applied or not write:
+            break
+        result = run(paths, config, jobs=jobs)
+        if not any(applicable(d.fix, unsafe) and _fix_key(d) not in dropped for d in result.diagnostics):
+            break
+    outcome.result = result
+    return outcome
+
+
+def summary(outcome: FixOutcome, unsafe: bool) -> str:
+    remaining = outcome.result.diagnostics
+    behind = 0 if unsafe else sum(1 for d in remaining if d.fix is not None and d.fix.edits and d.fix.applicability == UNSAFE)
+    return (f"{outcome.fixed} fixed, {len(remaining)} remaining "
+            f"({behind} have unsafe fixes available behind --unsafe-fixes)")
+
+
+__all__ = ["Edit", "FixOutcome", "applicable", "fix", "parses", "summary", "write_atomic"]
+
+
+def from_cli(paths: Sequence[str], config, result, *, unsafe: bool, diff: bool, jobs: int, out, err):
+    """`check --fix` / `--diff`: returns (final result, outcome, exit code or None to continue reporting).
+
+    --diff prints the unified diff of the first pass (redacted: key text is masked in every line,
+    context lines included), writes nothing and exits 1 when anything would change.
+    """
+    from routelint.redact import redact
+
+    outcome = fix(paths, config, unsafe=unsafe, write=not diff, jobs=jobs, result=result)
+    for problem in outcome.problems:
+        err.write(f"routelint: {redact(problem, result.secrets)}\n")
+    if diff:
+        for text in outcome.diffs:
+            out.write(redact(text, result.secrets))
+        out.flush()
+        err.write(f"{outcome.fixed} fixes would be applied to {len(outcome.changed_files)} files\n")
+        return result, outcome, 1 if outcome.diffs else 0
+    return outcome.result, outcome, None

@@ -1,0 +1,384 @@
+"""Suppression comments, and `--add-suppressions`.
+
+Forms, in a comment (`#`) of Python, .env, YAML, TOML and hash-comment text files (shell, Dockerfile,
+INI, ...):
+
+    # routelint: ignore[RL201] reason       only RL201 (codes or prefixes, comma or space separated)
+    # routelint: ignore                     every code
+    # noqa: RL201                           flake8/Ruff style; non-RL codes in the list are not ours
+
+A suppression applies to findings reported on its own line; in Python, a suppression on the first
+line of a statement applies to the whole statement (a multi-line call, a triple-quoted string).
+A bare `# noqa` (no codes) belongs to other tools and is ignored. JSON has no comments: use
+`per-file-ignores` or a baseline there.
+
+Finding the comments runs per file in the workers and costs nothing for a file without the words
+`routelint` or `noqa`. Applying them (and reporting unused ones as RL002) happens after the checks.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import posixpath
+import re
+import tempfile
+import tokenize
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Optional, Sequence
+
+from routelint.facts import Span, Suppression
+
+UNUSED_CODE = "RL002"
+
+_ROUTELINT = re.compile(r"routelint\s*:\s*ignore\b(?:\[(?P<codes>[^\]\n]*)\])?", re.IGNORECASE)
+_NOQA = re.compile(r"\bnoqa\s*:\s*(?P<codes>[A-Za-z]+[0-9]+(?:[\s,]+[A-Za-z]+[0-9]+)*)", re.IGNORECASE)
+_CODE_SPLIT = re.compile(r"[\s,]+")
+
+# text files (no frontend) whose comments start with '#': suppressions work there too
+_HASH_COMMENT_SUFFIXES = (
+    ".sh", ".bash", ".zsh", ".ksh", ".fish", ".cfg", ".ini", ".conf", ".properties", ".tf", ".tfvars",
+    ".hcl", ".rb", ".pl", ".r", ".ps1", ".mk", ".txt", ".envrc",
+)
+_HASH_COMMENT_NAMES = ("dockerfile", "containerfile", "makefile", "procfile", "gemfile", ".envrc")
+_ANALYSED_COMMENT_KINDS = ("python", "dotenv", "yaml", "toml")
+
+
+def supports_comments(kind: str, path: str) -> bool:
+    if kind in _ANALYSED_COMMENT_KINDS:
+        return True
+    if kind != "text":
+        return False
+    name = posixpath.basename(path).lower()
+    return name.endswith(_HASH_COMMENT_SUFFIXES) or name in _HASH_COMMENT_NAMES or name.startswith("dockerfile")
+
+
+def _codes(raw: Optional[str]) -> tuple[str, ...]:
+    if not raw:
+        return ()
+    return tuple(code.upper() for code in _CODE_SPLIT.split(raw.strip()) if code)
+
+
+def parse_comment(comment: str) -> list[tuple[int, int, tuple[str, ...]]]:
+    """(start, end, codes) of each suppression in the text of one comment; codes () = every code."""
+    found = []
+    for match in _ROUTELINT.finditer(comment):
+        found.append((match.start(), match.end(), _codes(match.group("codes"))))
+    for match in _NOQA.finditer(comment):
+        ours = tuple(code for code in _codes(match.group("codes")) if code.startswith("RL"))
+        if ours:  # `# noqa: E501` is another tool's business
+            found.append((match.start(), match.end(), ours))
+    return found
+
+
+def _hash_comment_start(line: str, python: bool) -> Optional[int]:
+    """Column (0-based) of the '#' that starts a comment on this line, respecting quotes."""
+    quote: Optional[str] = None
+    escaped = False
+    for index, char in enumerate(line):
+        if quote:
+            if escaped:
+                escaped = False
+            elif char == "\\" and python:
+                escaped = True
+            elif char == quote:
+                quote = None
+        elif char in "\"'":
+            quote = char
+        elif char == "#" and (python or index == 0 or line[index - 1] in " \t"):
+            return index
+    return None
+
+
+def _python_comments(text: str) -> Optional[list[tuple[int, int, str]]]:
+    """(line, column0, text) of every real comment token, or None when the file does not tokenize."""
+    try:
+        return [
+            (token.start[0], token.start[1], token.string)
+            for token in tokenize.generate_tokens(io.StringIO(text).readline)
+            if token.type == tokenize.COMMENT
+        ]
+    except (tokenize.TokenError, IndentationError, SyntaxError, ValueError):
+        return None
+
+
+def statement_extents(text: str) -> dict[int, int]:
+    """First line of each Python statement -> its last line (a compound statement: its header only)."""
+    import ast
+
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return {}
+    extents: dict[int, int] = {}
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.stmt):
+            continue
+        first = min([node.lineno] + [decorator.lineno for decorator in getattr(node, "decorator_list", [])])
+        children = [child.lineno for child in ast.iter_child_nodes(node) if isinstance(child, (ast.stmt, ast.excepthandler, getattr(ast, "match_case", ast.stmt)))]
+        last = max(first, min(children) - 1) if children else (node.end_lineno or node.lineno)
+        extents[first] = max(extents.get(first, first), last)
+    return extents
+
+
+def find_suppressions(kind: str, path: str, text: str) -> list[Suppression]:
+    """Every suppression comment in one file's text."""
+    if not supports_comments(kind, path):
+        return []
+    lowered = text.lower()
+    if "routelint" not in lowered and "noqa" not in lowered:
+        return []
+    comments: Optional[list[tuple[int, int, str]]] = None
+    python = kind == "python"
+    if python:
+        comments = _python_comments(text)
+    if comments is None:
+        comments = []
+        for number, line in enumerate(text.splitlines(), start=1):
+            if "routelint" not in line.lower() and "noqa" not in line.lower():
+                continue
+            start = _hash_comment_start(line, python)
+            if start is not None:
+                comments.append((number, start, line[start:]))
+    extents = statement_extents(text) if python and comments else {}
+    found = []
+    for line, column, comment in comments:
+        for start, end, codes in parse_comment(comment):
+            span = Span(line, column + start + 1, line, column + end + 1)
+            found.append(Suppression(path=path, line=line, codes=codes, span=span, end_line=extents.get(line, line)))
+    return found
+
+
+# --------------------------------------------------------------------------- applying
+
+
+def _covers(suppression: Suppression, code: str) -> Optional[str]:
+    """The suppression code (or "" for a bare one) that covers `code`, if any."""
+    if not suppression.codes:
+        return ""
+    for item in suppression.codes:
+        if code.startswith(item):
+            return item
+    return None
+
+
+@dataclass
+class Applied:
+    kept: list = field(default_factory=list)  # diagnostics left
+    suppressed: int = 0
+    unused: list[tuple[Suppression, tuple[str, ...], tuple[str, ...]]] = field(default_factory=list)  # (s, unused, unknown)
+
+
+def apply(
+    diagnostics: Sequence,
+    suppressions: Iterable[Suppression],
+    enabled: Callable[[str, str], bool],
+    known_codes: Iterable[str],
+) -> Applied:
+    """Drop suppressed diagnostics; collect suppressions (or codes of them) that matched nothing.
+
+    `enabled(code, path)` says whether a code can be reported for a path: a suppression code that is
+    switched off there is not judged, and a bare suppression is judged only where every rule is on.
+    """
+    by_line: dict[tuple[str, int], list[Suppression]] = {}
+    every: list[Suppression] = []
+    for suppression in suppressions:
+        every.append(suppression)
+        for line in range(suppression.line, max(suppression.line, suppression.end_line) + 1):
+            by_line.setdefault((suppression.path, line), []).append(suppression)
+    used: dict[int, set[str]] = {}
+    result = Applied()
+    for diagnostic in diagnostics:
+        hit = False
+        for suppression in by_line.get((diagnostic.path, diagnostic.span.line), ()):
+            matched = _covers(suppression, diagnostic.code)
+            if matched is not None:
+                used.setdefault(id(suppression), set()).add(matched)
+                hit = True
+        if hit:
+            result.suppressed += 1
+        else:
+            result.kept.append(diagnostic)
+    known = tuple(known_codes)
+    for suppression in every:
+        matched = used.get(id(suppression), set())
+        if not enabled(UNUSED_CODE, suppression.path):
+            continue
+        if not suppression.codes:
+            if not matched and all(enabled(code, suppression.path) for code in known if code != UNUSED_CODE):
+                result.unused.append((suppression, (), ()))
+            continue
+        unknown = tuple(code for code in suppression.codes if not any(rule.startswith(code) for rule in known))
+        idle = tuple(
+            code for code in suppression.codes
+            if code not in matched and code not in unknown
+            and any(enabled(rule, suppression.path) for rule in known if rule.startswith(code))
+        )
+        if idle or unknown:
+            result.unused.append((suppression, idle, unknown))
+    return result
+
+
+def unused_message(idle: tuple[str, ...], unknown: tuple[str, ...]) -> str:
+    parts = []
+    if unknown:
+        parts.append(f"{', '.join(unknown)} {'is' if len(unknown) == 1 else 'are'} not a routelint rule code")
+    if idle:
+        parts.append(f"no {', '.join(idle)} finding is reported here")
+    if not parts:
+        parts.append("no finding is reported here")
+    return "unused suppression: " + "; ".join(parts) + "; remove it"
+
+
+# --------------------------------------------------------------------------- adding
+
+
+@dataclass
+class AddReport:
+    added: int = 0  # findings now covered by a new or extended comment
+    files: int = 0
+    skipped: list[tuple[str, int, str, str]] = field(default_factory=list)  # (path, line, code, why)
+
+
+_LINE_END = re.compile(r"(\r\n|\r|\n)$")
+
+
+def _split_ending(line: str) -> tuple[str, str]:
+    match = _LINE_END.search(line)
+    return (line[: match.start()], match.group(1)) if match else (line, "")
+
+
+def _with_codes(body: str, kind: str, path: str, codes: Sequence[str]) -> str:
+    """The line `body` (no line ending) with a suppression for `codes` added or merged in."""
+    python = kind == "python"
+    start = _hash_comment_start(body, python)
+    if start is not None:
+        comment = body[start:]
+        match = _ROUTELINT.search(comment)
+        if match and match.group("codes") is not None:
+            merged = list(_codes(match.group("codes")))
+            merged += [code for code in codes if code not in merged]
+            replacement = f"routelint: ignore[{', '.join(merged)}]"
+            return body[: start + match.start()] + replacement + body[start + match.end():]
+    tag = f"# routelint: ignore[{', '.join(codes)}]"
+    return (body.rstrip() + "  " + tag) if body.strip() else tag
+
+
+def _same_meaning(kind: str, before: str, after: str) -> bool:
+    """Does the edited text still parse to the same thing? (a comment must never change behaviour)"""
+    try:
+        if kind == "python":
+            import ast
+
+            return ast.dump(ast.parse(before)) == ast.dump(ast.parse(after))
+        if kind == "yaml":
+            import yaml
+
+            return list(yaml.safe_load_all(before)) == list(yaml.safe_load_all(after))
+        if kind == "toml":
+            from routelint.data import tomllib
+
+            return tomllib.loads(before) == tomllib.loads(after)
+        if kind == "dotenv":
+            from dotenv import dotenv_values
+
+            return dotenv_values(stream=io.StringIO(before)) == dotenv_values(stream=io.StringIO(after))
+    except Exception:  # the original does not parse either: only the comment check below can judge
+        return False
+    return True
+
+
+def _covered(kind: str, path: str, text: str, line: int, codes: Sequence[str]) -> bool:
+    found = find_suppressions(kind, path, text)
+    for code in codes:
+        if not any(s.line <= line <= max(s.line, s.end_line) and _covers(s, code) is not None for s in found):
+            return False
+    return True
+
+
+def read_text_keeping_format(path: str) -> tuple[str, bool]:
+    """(text with its own line endings, has_bom)."""
+    with open(path, "rb") as handle:
+        data = handle.read()
+    bom = data.startswith(b"\xef\xbb\xbf")
+    return data.decode("utf-8-sig"), bom
+
+
+def write_atomic(path: str, text: str, bom: bool = False) -> None:
+    """Write next to the file, then os.replace: a reader never sees half a file; mode is kept."""
+    directory = os.path.dirname(os.path.abspath(path))
+    mode = os.stat(path).st_mode & 0o7777 if os.path.exists(path) else None
+    handle, temporary = tempfile.mkstemp(prefix=".routelint-", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write((b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8"))
+        if mode is not None:
+            os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
+
+
+def add_suppressions(diagnostics: Iterable, kinds: dict[str, str]) -> AddReport:
+    """Write `# routelint: ignore[CODE]` comments for these diagnostics, file by file.
+
+    A comment goes at the end of the reported line or, in Python, of the first line of the statement
+    when the reported line cannot take one (inside a triple-quoted string, after a backslash). Each
+    edit is kept only if the file still means the same (re-parsed) and the finding is then covered.
+    """
+    report = AddReport()
+    wanted: dict[str, dict[int, list[str]]] = {}
+    for diagnostic in diagnostics:
+        if diagnostic.code == UNUSED_CODE:
+            continue
+        codes = wanted.setdefault(diagnostic.path, {}).setdefault(diagnostic.span.line, [])
+        if diagnostic.code not in codes:
+            codes.append(diagnostic.code)
+    for path, lines in sorted(wanted.items()):
+        kind = kinds.get(path, "text")
+        if not supports_comments(kind, path):
+            for line, codes in sorted(lines.items()):
+                for code in codes:
+                    report.skipped.append((path, line, code, f"{kind} files have no comments: use per-file-ignores or a baseline"))
+            continue
+        try:
+            text, bom = read_text_keeping_format(path)
+        except (OSError, UnicodeDecodeError) as exc:
+            for line, codes in sorted(lines.items()):
+                for code in codes:
+                    report.skipped.append((path, line, code, f"cannot be read: {exc}"))
+            continue
+        original = text
+        extents = statement_extents(text) if kind == "python" else {}
+        starts = sorted(extents)
+        for line, codes in sorted(lines.items()):
+            candidates = [line]
+            if kind == "python":
+                first = max((start for start in starts if start <= line and extents[start] >= line), default=None)
+                if first is not None and first != line:
+                    candidates.append(first)
+            done = False
+            for target in candidates:
+                rows = text.splitlines(keepends=True)
+                if not 1 <= target <= len(rows):
+                    continue
+                body, ending = _split_ending(rows[target - 1])
+                rows[target - 1] = _with_codes(body, kind, path, codes) + ending
+                edited = "".join(rows)
+                if kind in _ANALYSED_COMMENT_KINDS and not _same_meaning(kind, text, edited):
+                    continue
+                if not _covered(kind, path, edited, line, codes):
+                    continue
+                text = edited
+                report.added += len(codes)
+                done = True
+                break
+            if not done:
+                for code in codes:
+                    report.skipped.append((path, line, code, "no comment can be placed there without changing the file's meaning"))
+        if text != original:
+            write_atomic(path, text, bom)
+            report.files += 1
+    return report
