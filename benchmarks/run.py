@@ -312,6 +312,7 @@ class ToolResult:
     runs: list[Run] = field(default_factory=list)
     status: str = "ok"
     findings: Optional[int] = None
+    timeout_s: Optional[float] = None
 
     @property
     def wall(self) -> float:
@@ -357,6 +358,7 @@ def bench_corpus(corpus: Corpus, routelint: Tool, peers: list[Tool], runs: int, 
             run = measure(tool.command("."), cwd=corpus.root, env=tool.env, timeout=None if tool is routelint else timeout)
             if not run.ok(tool.accepted):
                 result.status = _why(run, timeout)
+                result.timeout_s = timeout if run.timed_out else None
                 log(f"  {corpus.name}: {tool.name} {result.status}")
                 if tool is routelint:
                     sys.stderr.write(run.stderr[-4000:])
@@ -375,7 +377,7 @@ def bench_corpus(corpus: Corpus, routelint: Tool, peers: list[Tool], runs: int, 
     if precommit and lint.runs:
         files = precommit_files(corpus.root)
         shape = ToolResult()
-        for _ in range(max(runs, 3)):
+        for _ in range(max(runs, 3) if runs > 1 else 1):
             run = measure(routelint_command() + ["check", "--format", "json"] + files, cwd=corpus.root)
             if not run.ok(routelint.accepted):
                 shape.status = _why(run, None)
@@ -530,6 +532,8 @@ def fmt_share(parsed: Optional[int], files: Optional[int]) -> str:
 
 
 def _peer_cell(result: ToolResult, base: float) -> str:
+    if result.status.startswith("timeout") and result.timeout_s and base == base and base > 0:
+        return f"{result.status} (>{result.timeout_s / base:.1f}×)"
     if result.status != "ok":
         return result.status
     if not result.runs:

@@ -129,3 +129,23 @@ def test_no_traceback_on_internal_error_path(tree):
     result = run_cli("check", "--output-file", str(root), str(root))
     assert result.exit_code == 2
     assert "Traceback" not in result.output
+
+
+def test_base64_secret_data_is_found_and_its_encoded_form_redacted(tree):
+    import base64
+
+    encoded = base64.b64encode(GEMINI_KEY.encode()).decode()
+    manifest = f"""apiVersion: v1
+kind: Secret
+metadata:
+  name: llm
+type: Opaque
+data:
+  GEMINI_API_KEY: {encoded}
+"""
+    root = tree({"k8s/secret.yaml": manifest})
+    for fmt in ("full", "concise", "json"):
+        result = run_cli("check", "--format", fmt, "--no-color", "--select", "RL202", str(root))
+        assert result.exit_code == 1, fmt
+        assert "RL202" in result.output
+        assert encoded not in result.output and GEMINI_KEY not in result.output, fmt

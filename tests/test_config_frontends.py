@@ -11,6 +11,7 @@ import random
 import shutil
 import string
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -46,13 +47,6 @@ def at(text: str, needle: str, occurrence: int = 1) -> Span:
     for _ in range(occurrence):
         index = text.index(needle, index + 1)
     return LineIndex(text).span(index, index + len(needle))
-
-
-def site_values(facts):
-    return [
-        (site.base_url, site.api_key, site.model)
-        for site in facts.routes
-    ]
 
 
 def only_site(facts):
@@ -545,10 +539,11 @@ def test_recursive_alias_does_not_loop(catalog):
     assert [site.model.text for site in facts.routes] == ["gpt-4o"]
 
 
-def test_cli_on_hostile_fixtures_has_no_traceback():
+def test_cli_on_hostile_fixtures_has_no_traceback(tmp_path):
+    shutil.copytree(FIXTURES / "hostile", tmp_path / "hostile")
     result = subprocess.run(
-        ["python", "-m", "routelint", "check", "--format", "concise", "fixtures/config/hostile"],
-        cwd=REPO, capture_output=True, text=True, timeout=120,
+        [sys.executable, "-m", "routelint", "check", "--format", "concise", "hostile"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120,
     )
     assert result.returncode == 1
     assert "Traceback" not in result.stdout + result.stderr
@@ -659,18 +654,39 @@ EXPECTED_FIXTURE_FINDINGS = {
 }
 
 
-def test_fixture_tree_findings():
-    code, document = run_json("fixtures/config", cwd=REPO)
+@pytest.fixture
+def fixture_copy(tmp_path):
+    """fixtures/config copied out of the repository (whose own config excludes fixtures/)."""
+    target = tmp_path / "config"
+    shutil.copytree(FIXTURES, target)
+    return target
+
+
+def test_fixture_tree_findings(fixture_copy):
+    code, document = run_json(".", cwd=fixture_copy)
     assert code == 1
-    got = {(d["code"], d["path"].removeprefix("fixtures/config/"), d["line"]) for d in document["diagnostics"] if d["code"] != "RL001"}
+    got = {(d["code"], d["path"], d["line"]) for d in document["diagnostics"] if d["code"] != "RL001"}
     assert got == EXPECTED_FIXTURE_FINDINGS
     assert not [d for d in document["diagnostics"] if d["code"] == "RL101"]
     rl001 = {d["path"].rsplit("/", 1)[-1] for d in document["diagnostics"] if d["code"] == "RL001"}
     assert rl001 == {"alias-bomb.yaml", "deep.json", "deep.toml", "deep.yaml", "duplicate-keys.toml", "broken.yaml", "broken.json", "invalid-utf8.env"}
 
 
-def test_cli_check_fixture_config_runs(tmp_path):
-    result = run_cli("check", "--format", "concise", "--no-color", "fixtures/config", cwd=REPO)
+def test_cli_check_fixture_config_runs(fixture_copy):
+    result = run_cli("check", "--format", "concise", "--no-color", "config", cwd=fixture_copy.parent)
     assert result.exit_code == 1
     assert "Traceback" not in result.output
-    assert "fixtures/config/litellm/config.yaml:10:21: RL302" in result.output
+    assert "config/litellm/config.yaml:10:21: RL302" in result.output
+
+
+def test_rl202_in_a_tracked_env_file_is_reported_even_when_gitignore_matches_it(tree):
+    """`git add -f .env`: the file is in the repository, so its key is a committed key."""
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    root = tree({".gitignore": ".env\n", ".env": f"GEMINI_API_KEY={GEMINI_KEY}\n"})
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    _, document = run_json("--select", "RL202", ".", cwd=root)
+    assert document["diagnostics"] == []  # ignored and untracked: a local .env
+    subprocess.run(["git", "-C", str(root), "add", "-f", ".env"], check=True)
+    _, document = run_json("--select", "RL202", ".", cwd=root)
+    assert [(d["path"], d["line"]) for d in document["diagnostics"]] == [(".env", 1)]

@@ -143,6 +143,18 @@ def test_exclude_and_extend_exclude_per_layer(tree):
     assert {d["path"] for d in named["diagnostics"]} == {"svc/app.py"}
 
 
+def test_a_named_folder_is_checked_even_below_an_excluded_one(tree):
+    root = tree({"pyproject.toml": '[tool.routelint]\nextend-exclude = ["fixtures"]\n',
+                 "fixtures/demo/app.py": GEMINI_CLIENT, "fixtures/demo/fixtures/app.py": GEMINI_CLIENT,
+                 "src/app.py": GEMINI_CLIENT})
+    _, document = run_json(".", cwd=root)
+    assert {d["path"] for d in document["diagnostics"]} == {"src/app.py"}
+    _, document = run_json("fixtures/demo", cwd=root)  # named: its own parents do not exclude it
+    assert {d["path"] for d in document["diagnostics"]} == {"fixtures/demo/app.py"}
+    _, document = run_json("fixtures/demo/app.py", "src/app.py", cwd=root)  # named files, as pre-commit passes them
+    assert {d["path"] for d in document["diagnostics"]} == {"src/app.py"}
+
+
 def test_fail_on_per_file(tree):
     warning_only = GEMINI_CLIENT.replace('model="gpt-4o"', 'model="gemini-2.5-flash"')  # RL101 (a warning) only
     root = tree({"a/pyproject.toml": '[tool.routelint]\nfail-on = "error"\n', "a/app.py": warning_only,

@@ -25,7 +25,7 @@ MIN_EXAMPLES = 3
 
 # Examples the engine does not handle yet, keyed "CODE:example name" -> why. Each is an
 # xfail(strict=True), so fixing the engine turns it into a failure that asks for the entry's removal.
-KNOWN_GAPS: dict[str, str] = {}
+KNOWN_GAPS: dict[str, str] = {}  # "CODE:example name" -> why the engine does not meet it yet
 
 
 def _example_id(code: str, kind: str, index: int, example: Example) -> str:

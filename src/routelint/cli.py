@@ -46,7 +46,7 @@ def cli() -> None:
 @click.option("--no-color", is_flag=True, help="Plain text output.")
 @click.option("--config", "config_path", type=str, default=None, help="Use this config file instead of discovering one.")
 @click.option("--output-file", "-o", type=click.Path(dir_okay=False, writable=True), default=None, help="Write the report here.")
-@click.option("--fix", "fix", is_flag=True, help="Apply safe fixes (issue 5: see routelint/fixer.py).")
+@click.option("--fix", "fix", is_flag=True, help="Apply safe fixes (behaviour kept); report what remains.")
 @click.option("--unsafe-fixes", "unsafe_fixes", is_flag=True, help="With --fix or --diff, also apply unsafe fixes.")
 @click.option("--diff", "diff", is_flag=True, help="Print the unified diff of the fixes instead of writing; exit 1 if any.")
 @click.option("--exit-non-zero-on-fix", "exit_non_zero_on_fix", is_flag=True, help="With --fix, exit 1 when any fix was applied.")
@@ -133,7 +133,7 @@ def _suppressions_and_baseline(result, add: bool, write_baseline: Optional[str],
 
 
 @cli.command("config")
-@click.argument("path", required=False, default=".", type=click.Path(path_type=str))
+@click.argument("path", required=False, default=".", type=click.Path(exists=True, path_type=str))
 @click.option("--config", "config_path", type=str, default=None, help="Show this config file instead of discovering one.")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
 def show_config(path: str, config_path: Optional[str], output_format: str) -> None:

@@ -36,7 +36,7 @@ class Config:
     allowed_routes: tuple[str, ...] = ()
     pinned: dict[str, tuple[str, ...]] = field(default_factory=dict)
     providers: list[dict[str, Any]] = field(default_factory=list)
-    fix_env: dict[str, str] = field(default_factory=dict)
+    fix_env: dict[str, Any] = field(default_factory=dict)  # provider id -> base-URL var or {base-url, key}
     sources: dict[str, str] = field(default_factory=dict)  # key -> where its value came from
     root: bool = False  # `root = true`: configuration files further up do not apply
     base: Optional[str] = None  # absolute folder of the outermost config file: patterns are relative to it
@@ -69,7 +69,23 @@ class Config:
         return not relative.startswith("../") and relative != ".." and matches_any(relative, patterns)
 
     def excluded(self, path: str) -> bool:
+        """For a file named explicitly (as pre-commit passes them): any pattern on its whole path."""
         return bool(self.excludes) and self.matches(path, self.excludes)
+
+    def excludes_entry(self, path: str, name: str) -> bool:
+        """For a file or folder met while walking a folder that was named: a pattern without '/'
+        matches the entry's own name (the folders above it were checked as the walk entered them, and
+        the folder you name is never excluded by its own name); a pattern with '/' matches the path."""
+        import fnmatch
+
+        for pattern in self.excludes:
+            pattern = pattern.rstrip("/")
+            if "/" not in pattern:
+                if fnmatch.fnmatchcase(name, pattern):
+                    return True
+            elif self.matches(path, [pattern]):
+                return True
+        return False
 
 
 def _matches(code: str, prefixes: Sequence[str]) -> bool:
@@ -183,8 +199,14 @@ def parse_config(table: dict[str, Any], where: str, base: Path) -> Config:
     config.root = table.get("root") is True
     if "fix-env" in table:
         raw = table["fix-env"]
-        if not isinstance(raw, dict) or not all(isinstance(value, str) for value in raw.values()):
-            raise ConfigError(f"{where}: fix-env must map provider ids to env var names")
+
+        def _names(value: Any) -> bool:  # "BASE_URL_VAR", or { base-url = "...", key = "..." }
+            return isinstance(value, str) or (isinstance(value, dict) and bool(value) and set(value) <= {"base-url", "key"}
+                                              and all(isinstance(name, str) for name in value.values()))
+
+        if not isinstance(raw, dict) or not all(_names(value) for value in raw.values()):
+            raise ConfigError(f"{where}: fix-env must map provider ids to a base-URL env var name or to "
+                              "{ base-url = \"VAR\", key = \"VAR\" }")
         config.fix_env = dict(raw)
     config.sources = {key: where for key in table}
     return config
@@ -288,6 +310,7 @@ class ConfigSet:
         self._layer_in: dict[str, Optional[Layer]] = {}
         self._chains: dict[str, tuple[Layer, ...]] = {}
         self._merged: dict[tuple[str, ...], Config] = {}
+        self._by_path: dict[str, Config] = {}  # a run asks about the same paths many times
         self._explicit_layer: Optional[Layer] = None
         if explicit:
             path = Path(explicit)
@@ -360,6 +383,9 @@ class ConfigSet:
     def for_path(self, path: str) -> Config:
         if self._fixed is not None:
             return self._fixed
+        known = self._by_path.get(path)
+        if known is not None:
+            return known
         layers = self.layers(path)
         key = tuple(layer.path for layer in layers)
         config = self._merged.get(key)
@@ -375,6 +401,7 @@ class ConfigSet:
                 config.ignore = config.ignore + self._ignore
                 config.sources["ignore"] = ", ".join(filter(None, (config.sources.get("ignore"), f"{COMMAND_LINE} (--ignore)")))
             self._merged[key] = config
+        self._by_path[path] = config
         return config
 
     def configs(self) -> list[Config]:

@@ -11,7 +11,7 @@ import fnmatch
 import os
 import posixpath
 from dataclasses import dataclass
-from typing import Iterable, Iterator, Optional, Sequence
+from typing import Callable, Iterable, Iterator, Optional, Sequence
 
 # Directories nobody wants linted (the same spirit as Ruff's default excludes)
 SKIP_DIRS = frozenset({
@@ -73,22 +73,30 @@ def matches_any(path: str, patterns: Sequence[str]) -> bool:
     return False
 
 
-def discover(paths: Iterable[str], exclude: Sequence[str] = ()) -> Iterator[SourceFile]:
-    """Yield each file once, in a stable order. Missing paths raise FileNotFoundError."""
+# excluded(display path, name, named explicitly?) -> skip it
+Excluded = Callable[[str, str, bool], bool]
+
+
+def discover(paths: Iterable[str], exclude: Sequence[str] = (), excluded: Optional[Excluded] = None) -> Iterator[SourceFile]:
+    """Yield each file once, in a stable order. Missing paths raise FileNotFoundError.
+
+    `excluded`, when given, replaces matching `exclude` against every path (routelint check passes
+    each file's own configuration through it)."""
     seen: set[str] = set()
+    skip: Excluded = excluded or (lambda display, name, named: matches_any(display, exclude))
     for given in paths:
         if not os.path.lexists(given):
             raise FileNotFoundError(given)
         if os.path.isfile(given):
             display = _display(given, "")
-            if display not in seen and not matches_any(display, exclude):
+            if display not in seen and not skip(display, posixpath.basename(display), True):
                 seen.add(display)
                 yield SourceFile(display, file_kind(display), explicit=True)
             continue
-        yield from _walk(given, exclude, seen)
+        yield from _walk(given, skip, seen)
 
 
-def _walk(root: str, exclude: Sequence[str], seen: set[str]) -> Iterator[SourceFile]:
+def _walk(root: str, skip: Excluded, seen: set[str]) -> Iterator[SourceFile]:
     stack = [""]
     while stack:
         relative = stack.pop()
@@ -103,13 +111,13 @@ def _walk(root: str, exclude: Sequence[str], seen: set[str]) -> Iterator[SourceF
             display = _display(root, rel)
             try:
                 if entry.is_dir(follow_symlinks=False):
-                    if entry.name in SKIP_DIRS or matches_any(display, exclude):
+                    if entry.name in SKIP_DIRS or skip(display, entry.name, False):
                         continue
                     if os.path.exists(os.path.join(entry.path, "pyvenv.cfg")):
                         continue  # a virtual environment under another name
                     subdirs.append(rel)
                 elif entry.is_file(follow_symlinks=False):
-                    if display in seen or matches_any(display, exclude):
+                    if display in seen or skip(display, entry.name, False):
                         continue
                     seen.add(display)
                     yield SourceFile(display, file_kind(display))

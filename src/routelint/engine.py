@@ -84,12 +84,13 @@ def _analyze_all(items: list[tuple[SourceFile, bool]], ctx: ScanContext, jobs: i
 
 
 def git_ignored(paths: Sequence[str]) -> frozenset[str]:
-    """Which of these files git ignores (a local .env). Outside a repository: none."""
+    """Which of these files git ignores (a local .env). A tracked file is not ignored, even when a pattern
+    matches it (`git add -f .env`). Outside a repository: none."""
     if not paths:
         return frozenset()
     try:
         completed = subprocess.run(
-            ["git", "check-ignore", "--no-index", "--stdin", "-z"],
+            ["git", "check-ignore", "--stdin", "-z"],  # the index counts: a tracked file is never ignored
             input="\0".join(paths).encode(),
             capture_output=True,
             timeout=20,
@@ -115,7 +116,12 @@ def run(
     """Check `paths`. `config` applies to every file unless `configs` gives each file its own
     (layered discovery, `routelint check`); `config` then only prunes the directory walk."""
     configs = configs or ConfigSet.of(config)
-    sources = [source for source in discover(paths, config.excludes) if not configs.for_path(source.path).excluded(source.path)]
+
+    def excluded(display: str, name: str, named: bool) -> bool:  # each entry by its own folder's configuration
+        own = configs.for_path(posixpath.dirname(display) or ".")
+        return own.excluded(display) if named else own.excludes_entry(display, name)
+
+    sources = list(discover(paths, config.excludes, excluded))
     context = project_env_files(sources, configs)
     context_paths = {source.path for source in context}
     analysed = sources + context
@@ -159,6 +165,7 @@ def run(
             files=files,
             allowed_routes=allowed,
             ignored_paths=ignored_paths,
+            fix_env=lambda path: configs.for_path(path).fix_env,  # issue 5: names the fixes write
         )
         for diagnostic in run_checks(check_ctx, lambda code: any(member.enabled(code) for member in members)):
             own = configs.for_path(diagnostic.path)
@@ -174,7 +181,7 @@ def run(
     if not ignore_suppressions:
         diagnostics, suppressed = _apply_suppressions(diagnostics, files, configs, context_paths)
     diagnostics.sort(key=Diagnostic.sort_key)
-    secrets = {secret.text for facts in files for secret in facts.secrets}
+    secrets = {text for facts in files for secret in facts.secrets for text in (secret.text, secret.encoded) if text}
     secrets.update(text for diagnostic in diagnostics for text in diagnostic.secrets)
     return RunResult(
         diagnostics=diagnostics,
@@ -246,17 +253,24 @@ def _locations_used(routes: list[Route], context_paths: set[str]) -> set[tuple[s
     return used
 
 
-_REPO_ROOTS: dict[str, Optional[str]] = {}
-
-
-def _repo_root(directory: str) -> Optional[str]:
-    if directory not in _REPO_ROOTS:
-        parent = os.path.dirname(directory)
-        if os.path.exists(os.path.join(directory, ".git")):
-            _REPO_ROOTS[directory] = directory
-        else:
-            _REPO_ROOTS[directory] = None if parent == directory else _repo_root(parent)
-    return _REPO_ROOTS[directory]
+def _repo_root(directory: str, cache: dict[str, Optional[str]]) -> Optional[str]:
+    """The nearest folder at or above `directory` holding `.git` (a folder, or a file in a worktree)."""
+    walked = []
+    current = directory
+    while current not in cache:
+        walked.append(current)
+        if os.path.exists(os.path.join(current, ".git")):
+            cache[current] = current
+            break
+        parent = os.path.dirname(current)
+        if parent == current:
+            cache[current] = None
+            break
+        current = parent
+    found = cache[current]
+    for folder in walked:
+        cache[folder] = found
+    return found
 
 
 def project_env_files(sources: Sequence[SourceFile], configs: ConfigSet) -> list[SourceFile]:
@@ -269,11 +283,12 @@ def project_env_files(sources: Sequence[SourceFile], configs: ConfigSet) -> list
     named = {source.path for source in sources}
     found: list[SourceFile] = []
     visited: set[str] = set()
+    roots: dict[str, Optional[str]] = {}
     for source in sources:
         if not source.explicit:
             continue
         start = os.path.dirname(os.path.abspath(source.path))
-        limit = _repo_root(start) or os.path.abspath(".")
+        limit = _repo_root(start, roots) or os.path.abspath(".")
         directory = posixpath.dirname(source.path)
         while directory not in visited:
             visited.add(directory)

@@ -64,6 +64,9 @@ class Value:
     # an env lookup without default whose variable name is a plain literal written in the lookup itself:
     # (where that name literal is, its quote) - a fix can change the variable and keep the lookup's form
     name_literal: Optional[tuple[Location, str]] = None
+    # a config-file string (.env/YAML/TOML/JSON) whose text is written exactly at `loc`: the delimiter of
+    # the scalar it sits in (`"`, `'`, `"""`, `'''`, or "" for a plain/unquoted scalar); None when not exact
+    config_quote: Optional[str] = None
 
     @property
     def known(self) -> bool:
@@ -124,6 +127,8 @@ class RouteSite:
     endpoint: Optional[str] = None
     # who calls a provider's native API here ("LiteLLM's ollama/ provider"): wants the host root as base
     native_label: Optional[str] = None
+    # for fixes: where a key argument can be added to the call: (zero-width span, text before, "api_key=", text after)
+    key_arg_insert: Optional[tuple[Span, str, str, str]] = None
 
 
 @dataclass
@@ -149,6 +154,7 @@ class SecretCandidate:
     provider: Optional[str]
     pattern: str
     in_comment: bool = False
+    encoded: Optional[str] = None  # the text as written, when the key is stored encoded (base64 Secret data)
 
 
 @dataclass
@@ -198,9 +204,11 @@ class FileFacts:
     suppressions: list[Suppression] = field(default_factory=list)
     parsed: bool = False  # did this file reach a full parser (for the benchmark's share)
     # for fixes (Python): digest of the analysed text, so the fixer never writes a file changed since;
-    # plain string literals that may hold a key, as (span incl. quotes, value);
+    # plain string literals that may hold a key, as (span incl. quotes, value, prefix + quote);
     # module-level names for os.environ, as (expression, line of the import); where `import os` can go
     digest: str = ""
-    key_literals: list[tuple[Span, str]] = field(default_factory=list)
+    key_literals: list[tuple[Span, str, str]] = field(default_factory=list)
     environ_names: list[tuple[str, int]] = field(default_factory=list)
     import_line: int = 1
+    # for fixes (config and env files): the line a line appended at the end of the file starts on
+    append_line: int = 0

@@ -99,9 +99,14 @@ def _within(path: str, roots: Sequence[str]) -> bool:
     return False
 
 
-def parses(path: str, text: str) -> Optional[str]:
-    """None when `text` parses as the kind of file `path` is, else why not."""
+def parses(path: str, text: str, before: Optional[str] = None) -> Optional[str]:
+    """None when `text` parses as the kind of file `path` is, else why not. An env file (python-dotenv)
+    may keep the unparsable lines it had `before`, no more."""
+    from routelint.discover import DOTENV, file_kind
+
     lower = path.lower()
+    if file_kind(os.path.basename(path)) == DOTENV:
+        return _dotenv_parses(text, before)
     try:
         if lower.endswith((".py", ".pyi")):
             import ast
@@ -122,7 +127,9 @@ def parses(path: str, text: str) -> Optional[str]:
         elif lower.endswith(".json"):
             import json
 
-            json.loads(text)
+            from routelint.frontends.json_config import allows_comments, blank_comments
+
+            json.loads(blank_comments(text) if allows_comments(path) else text)
         elif lower.endswith((".yaml", ".yml")):
             import yaml
 
@@ -132,9 +139,28 @@ def parses(path: str, text: str) -> Optional[str]:
     return None
 
 
-def _changes(source: SourceText, fix: Fix) -> Optional[list[_Change]]:
+def _dotenv_parses(text: str, before: Optional[str]) -> Optional[str]:
+    import io
+
+    try:
+        from dotenv.parser import parse_stream
+    except ImportError:
+        return "python-dotenv is not installed"
+
+    def errors(value: str) -> int:
+        return sum(1 for binding in parse_stream(io.StringIO(value, newline="")) if binding.error)
+
+    found = errors(text)
+    if found > (errors(before) if before is not None else 0):
+        return f"python-dotenv cannot parse {found} line(s)"
+    return None
+
+
+def _changes(source: SourceText, fix: Fix, path: Optional[str] = None) -> Optional[list[_Change]]:
     changes = []
     for edit in fix.edits:
+        if path is not None and edit.path != path:
+            continue
         start = source.offset(edit.span.line, edit.span.column)
         end = source.offset(edit.span.end_line, edit.span.end_column)
         if start is None or end is None or end < start:
@@ -226,70 +252,117 @@ def _fix_key(diagnostic: Diagnostic) -> tuple:
 
 
 def fix_pass(result, roots: Sequence[str], *, unsafe: bool, write: bool, outcome: FixOutcome, dropped: set) -> int:
-    """One pass over `result`: apply every non-conflicting fix. Returns how many fixes were applied."""
+    """One pass over `result`: apply every non-conflicting fix. Returns how many fixes were applied.
+
+    A fix may edit several files (RL202: the key in code and `VAR=` in the .env.example). Its first
+    file (the diagnostic's) is required; edits of another file that cannot be written here (outside the
+    checked paths, changed since analysed) are left out and reported. Every file a fix touches must
+    parse afterwards, or the whole fix is dropped; a file that then fails to be written is reported,
+    with the fixes that were applied only in part.
+    """
     from routelint.frontends.python import text_digest
 
     digests = {facts.path: facts.digest for facts in result.files}
     sources: dict[str, Optional[SourceText]] = {}
-    accepted: dict[str, list[tuple[Diagnostic, list[_Change]]]] = {}
+    accepted: list[tuple[Diagnostic, dict[str, list[_Change]]]] = []
+    taken: dict[str, list[_Change]] = {}
     for diagnostic in result.diagnostics:
         fix = diagnostic.fix
         if not applicable(fix, unsafe) or _fix_key(diagnostic) in dropped:
             continue
-        paths = {edit.path for edit in fix.edits}
-        if len(paths) != 1:
-            continue  # fixes edit one file; anything else is not applied
-        path = paths.pop()
-        if path not in sources:
-            sources[path] = _load(path, roots, digests.get(path, ""), text_digest, outcome)
-        source = sources[path]
-        if source is None:
+        paths = list(dict.fromkeys(edit.path for edit in fix.edits))
+        primary = diagnostic.path if diagnostic.path in paths else paths[0]
+        paths.sort(key=lambda path: path != primary)
+        per_path: dict[str, list[_Change]] = {}
+        for path in paths:
+            if path not in sources:
+                sources[path] = _load(path, roots, digests.get(path, ""), text_digest, outcome)
+            source = sources[path]
+            if source is None:
+                if path == primary:
+                    break
+                outcome.problems.append(f"{path}: not updated by the {diagnostic.code} fix of {primary}")
+                continue
+            changes = _changes(source, fix, path)
+            if changes is None:
+                dropped.add(_fix_key(diagnostic))
+                outcome.problems.append(f"{path}: {diagnostic.code} fix dropped: its edit is outside the file")
+                per_path = {}
+                break
+            per_path[path] = changes
+        if primary not in per_path:
             continue
-        changes = _changes(source, fix)
-        if changes is None:
-            dropped.add(_fix_key(diagnostic))
-            outcome.problems.append(f"{path}: {diagnostic.code} fix dropped: its edit is outside the file")
-            continue
-        mine = accepted.setdefault(path, [])
-        taken = [change for _, group in mine for change in group]
-        if any(_conflicts(change, taken) for change in changes):
+        if any(_conflicts(change, taken.get(path, [])) for path, changes in per_path.items() for change in changes):
             continue  # deferred to the next pass
-        mine.append((diagnostic, changes))
-    applied = 0
-    for path, items in accepted.items():
+        for path, changes in per_path.items():
+            taken.setdefault(path, []).extend(changes)
+        accepted.append((diagnostic, per_path))
+
+    def text_of(path: str, items) -> str:
         source = sources[path]
         assert source is not None
-        new_text = _apply(source.text, [change for _, group in items for change in group])
-        if parses(path, new_text) is not None:
-            kept = []
-            for diagnostic, group in items:  # find the fix(es) that break the file, keep the rest
-                attempt = _apply(source.text, [change for _, g in kept for change in g] + group)
-                why = parses(path, attempt)
-                if why is None:
-                    kept.append((diagnostic, group))
-                else:
-                    dropped.add(_fix_key(diagnostic))
-                    outcome.problems.append(
-                        f"{path}:{diagnostic.span.line}:{diagnostic.span.column}: {diagnostic.code} fix dropped: "
-                        f"the result would not parse ({why})")
-            items = kept
-            new_text = _apply(source.text, [change for _, group in items for change in group])
-        if not items or new_text == source.text:
+        return _apply(source.text, [change for _, group in items for change in group.get(path, [])])
+
+    checked: set[str] = set()
+    while True:  # drop the fixes that make a file unparsable (all their edits, in every file)
+        paths = [path for path in dict.fromkeys(path for _, group in accepted for path in group) if path not in checked]
+        if not paths:
+            break
+        path = paths[0]
+        source = sources[path]
+        assert source is not None
+        mine = [item for item in accepted if path in item[1]]
+        if parses(path, text_of(path, mine), source.text) is None:
+            checked.add(path)
+            continue
+        kept: list = []
+        for item in mine:
+            why = parses(path, text_of(path, kept + [item]), source.text)
+            if why is None:
+                kept.append(item)
+                continue
+            diagnostic = item[0]
+            dropped.add(_fix_key(diagnostic))
+            outcome.problems.append(
+                f"{path}:{diagnostic.span.line}:{diagnostic.span.column}: {diagnostic.code} fix dropped: "
+                f"the result would not parse ({why})")
+            accepted.remove(item)
+        checked = set()  # a dropped fix may have edited files already checked
+    applied = 0
+    failed: set[str] = set()
+    unchanged: set[str] = set()
+    for path in dict.fromkeys(path for _, group in accepted for path in group):
+        source = sources[path]
+        assert source is not None
+        new_text = text_of(path, [item for item in accepted if path in item[1]])
+        if new_text == source.text:
+            unchanged.add(path)
             continue
         if write:
             try:
                 write_atomic(path, source.encode(new_text), source.raw)
             except FileChanged:
                 outcome.problems.append(f"{path}: not written: it changed on disk while being fixed")
+                failed.add(path)
                 continue
             except OSError as exc:
                 outcome.problems.append(f"{path}: not written: {exc.strerror or exc}")
+                failed.add(path)
                 continue
         else:
             outcome.diffs.append(_diff(path, source.text, new_text))
         if path not in outcome.changed_files:
             outcome.changed_files.append(path)
-        applied += len(items)
+    for diagnostic, group in accepted:
+        missing = [path for path in group if path in failed]
+        if all(path in unchanged for path in group):
+            continue
+        if not missing:
+            applied += 1
+        elif len(missing) < len(group):
+            written = ", ".join(path for path in group if path not in failed)
+            outcome.problems.append(f"{diagnostic.path}: {diagnostic.code} fix applied only in part: "
+                                    f"{written} written, {', '.join(missing)} not")
     outcome.fixed += applied
     return applied
 
@@ -329,10 +402,14 @@ def fix(paths: Sequence[str], config, *, unsafe: bool = False, write: bool = Tru
     result = result if result is not None else run(paths, config, jobs=jobs)
     for _ in range(max_passes if write else 1):
         outcome.passes += 1
+        dropped_before = len(dropped)
         applied = fix_pass(result, roots, unsafe=unsafe, write=write, outcome=outcome, dropped=dropped)
-        if not applied or not write:
+        if not write:
             break
-        result = run(paths, config, jobs=jobs)
+        if applied:
+            result = run(paths, config, jobs=jobs)
+        elif len(dropped) == dropped_before:
+            break  # nothing applied and nothing newly excluded: another pass would do the same
         if not any(applicable(d.fix, unsafe) and _fix_key(d) not in dropped for d in result.diagnostics):
             break
     outcome.result = result

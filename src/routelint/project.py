@@ -149,8 +149,8 @@ class Resolver:
             if chained.text is not None:
                 return chained.with_(via=value.via + ((value.loc,) if value.loc else ()))
             return found.with_(via=(value.loc,) if value.loc else ())
-        if found.text is None:
-            return value
+        if not found.text:
+            return value  # `KEY=` (empty, as in templates) sets nothing worth judging
         return Value(
             ENV if value.kind == ENV else LITERAL,
             text=found.text,

@@ -106,8 +106,13 @@ def analyze_file(source: SourceFile, ctx: ScanContext, force: bool = False) -> O
             facts = _problem(source, "cannot be analysed: nested too deeply")
     else:
         facts = FileFacts(path=source.path, kind=source.kind)
-    facts.secrets = secrets
+    facts.secrets = secrets + facts.secrets  # raw-text keys, plus keys a frontend decoded
     facts.suppressions = find_suppressions(source.kind, source.path, text)
+    if not facts.digest and source.kind != PYTHON:  # fixes of config and env files (issue 5)
+        from routelint.frontends.python import text_digest
+
+        facts.digest = text_digest(text)
+        facts.append_line = text.count("\n") + (1 if text.endswith("\n") or not text else 2)
     return facts
 
 

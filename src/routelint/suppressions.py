@@ -34,6 +34,7 @@ UNUSED_CODE = "RL002"
 _ROUTELINT = re.compile(r"routelint\s*:\s*ignore\b(?:\[(?P<codes>[^\]\n]*)\])?", re.IGNORECASE)
 _NOQA = re.compile(r"\bnoqa\s*:\s*(?P<codes>[A-Za-z]+[0-9]+(?:[\s,]+[A-Za-z]+[0-9]+)*)", re.IGNORECASE)
 _CODE_SPLIT = re.compile(r"[\s,]+")
+_MARKER = re.compile(r"routelint|noqa", re.IGNORECASE)  # no match: the file holds no suppression
 
 # text files (no frontend) whose comments start with '#': suppressions work there too
 _HASH_COMMENT_SUFFIXES = (
@@ -125,8 +126,7 @@ def find_suppressions(kind: str, path: str, text: str) -> list[Suppression]:
     """Every suppression comment in one file's text."""
     if not supports_comments(kind, path):
         return []
-    lowered = text.lower()
-    if "routelint" not in lowered and "noqa" not in lowered:
+    if not _MARKER.search(text):
         return []
     comments: Optional[list[tuple[int, int, str]]] = None
     python = kind == "python"
@@ -135,7 +135,7 @@ def find_suppressions(kind: str, path: str, text: str) -> list[Suppression]:
     if comments is None:
         comments = []
         for number, line in enumerate(text.splitlines(), start=1):
-            if "routelint" not in line.lower() and "noqa" not in line.lower():
+            if not _MARKER.search(line):
                 continue
             start = _hash_comment_start(line, python)
             if start is not None:
@@ -305,8 +305,10 @@ def read_text_keeping_format(path: str) -> tuple[str, bool]:
 
 
 def write_atomic(path: str, text: str, bom: bool = False) -> None:
-    """Write next to the file, then os.replace: a reader never sees half a file; mode is kept."""
-    directory = os.path.dirname(os.path.abspath(path))
+    """Write next to the file, then os.replace: a reader never sees half a file; mode is kept, and a
+    symlink keeps pointing at the file it points at."""
+    path = os.path.realpath(path)
+    directory = os.path.dirname(path)
     mode = os.stat(path).st_mode & 0o7777 if os.path.exists(path) else None
     handle, temporary = tempfile.mkstemp(prefix=".routelint-", suffix=".tmp", dir=directory)
     try:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable, Optional
+from typing import Any, Callable, Iterable, Optional
 
 from routelint.catalog.model import Catalog
 from routelint.diagnostics import Diagnostic, Fix
@@ -20,6 +20,8 @@ class CheckContext:
     allowed_routes: tuple[str, ...] = ()
     ignored_paths: frozenset[str] = frozenset()  # files git ignores (local .env): keys belong there
     severity_overrides: dict[str, str] = field(default_factory=dict)
+    # a file's `fix-env` setting (provider id -> "BASE_URL_VAR" or {base-url, key}): the names fixes write
+    fix_env: Optional[Callable[[str], dict[str, Any]]] = None
 
 
 def diagnostic(

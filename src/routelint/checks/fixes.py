@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Iterable, Optional
 
 from routelint.checks.base import CheckContext
-from routelint.diagnostics import DISPLAY_ONLY, SAFE, UNSAFE, Edit, Fix
+from routelint.diagnostics import DISPLAY_ONLY, SAFE, UNSAFE, Edit, Fix  # noqa: F401 (Edit, Fix used by checks)
 from routelint.facts import ENV, LITERAL, ORIGIN_DEFAULT, FileFacts, Span, Value
 
 PYTHON_SUFFIXES = (".py", ".pyi")
@@ -80,7 +80,7 @@ def providers_by_loc(ctx: CheckContext, part: str) -> dict[tuple[str, Span], set
         if part == "model":
             values = [route.model] + [model for _, model in route.calls]
         elif part == "key":
-            values = [route.key]
+            values = [route.key, route.site.api_key]  # resolved, and as written at the site (env-file values)
         else:
             values = [route.base, *route.base_candidates]
         for value in values:
@@ -127,17 +127,38 @@ def env_key_fix(ctx: CheckContext, path: str, span: Span, variable: str, message
     return Fix(UNSAFE, message, (*extra, Edit(path, span, f"{spelled}[{q}{variable}{q}]")))
 
 
-def key_literal_span(ctx: CheckContext, path: str, span: Span, text: str) -> Optional[Span]:
-    """The plain string literal (quotes included) whose whole value is the key found at `span`."""
+def key_literal(ctx: CheckContext, path: str, span: Span, text: str) -> Optional[tuple[Span, str]]:
+    """The plain string literal (span with quotes, prefix + quote) whose whole value is the key found at `span`."""
     facts = _fixable_file(ctx, path)
     if facts is None:
         return None
-    for literal_span, value in facts.key_literals:
+    for literal_span, value, quote in facts.key_literals:
         if value == text and literal_span.line <= span.line <= literal_span.end_line and (
                 literal_span.line, literal_span.column) < (span.line, span.column) and (
                 span.end_line, span.end_column) < (literal_span.end_line, literal_span.end_column):
-            return literal_span
+            return literal_span, quote
     return None
+
+
+def _fix_env(ctx: CheckContext, provider, path: str, part: str) -> Optional[str]:
+    if provider is None:
+        return None
+    setting = ctx.fix_env(path).get(provider.id) if ctx.fix_env is not None else None
+    if isinstance(setting, str) and part == "base-url":
+        return setting  # `fix-env = { gemini = "MY_GEMINI_URL" }`: the base-URL variable
+    if isinstance(setting, dict) and isinstance(setting.get(part), str):
+        return setting[part]
+    return provider.fix_base_url_env if part == "base-url" else provider.fix_key_env
+
+
+def base_url_env(ctx: CheckContext, provider, path: str) -> Optional[str]:
+    """The variable a fix in `path` reads `provider`'s base URL from: `fix-env`, else the catalog's."""
+    return _fix_env(ctx, provider, path, "base-url")
+
+
+def key_env(ctx: CheckContext, provider, path: str) -> Optional[str]:
+    """The variable a fix in `path` reads `provider`'s key from: `fix-env` (`key`), else the catalog's."""
+    return _fix_env(ctx, provider, path, "key")
 
 
 def display_only(message: str) -> Fix:
@@ -174,7 +195,7 @@ __all__ = [
     "display_only",
     "env_default_fix",
     "env_key_fix",
-    "key_literal_span",
+    "key_literal",
     "likely_set",
     "providers_by_loc",
     "replace_literal",

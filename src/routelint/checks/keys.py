@@ -7,7 +7,7 @@ from typing import Iterator, Optional
 
 from routelint.catalog.keys import is_placeholder, key_provider, looks_like_env_var_name, provider_for_key_env
 from routelint.checks.base import CheckContext, diagnostic, provenance
-from routelint.checks import fixes
+from routelint.checks import config_fixes, fixes
 from routelint.diagnostics import Diagnostic
 from routelint.facts import ENV, LITERAL, Location, ORIGIN_ENV_FILE
 from routelint.project import Route
@@ -21,28 +21,28 @@ def secret_identity(text: str) -> str:
     return "sha256:" + hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
-def _key_owner(ctx: CheckContext, route: Route) -> tuple[Optional[str], str]:
+def _key_owner(ctx: CheckContext, route: Route) -> tuple[Optional[str], str, bool]:
     """Who the key belongs to, judged by value first, then by the variable it is read from."""
     key = route.key
     provider = route.provider
     if key.text is not None and not key.partial:
         if is_placeholder(ctx.catalog, key.text) or looks_like_env_var_name(key.text):
             if not (key.kind == ENV and key.env_var):
-                return None, ""
+                return None, "", False
             # `os.getenv("GEMINI_API_KEY", "")`: the fallback is a placeholder, the key is the variable's value
         else:
             owner = key_provider(ctx.catalog, key.text, provider.id if provider else None)
             if owner is not None:
-                return owner, f"a {ctx.catalog.name(owner)} key ({mask(key.text)})"
+                return owner, f"a {ctx.catalog.name(owner)} key ({mask(key.text)})", True
     name = key.env_var if key.kind == ENV or key.env_var else key.identifier
     if not name:
-        return None, ""
+        return None, "", False
     owner = provider_for_key_env(ctx.catalog, name)
     if owner == GENERIC_PROVIDER and route.base.env_var:
         generic = ctx.catalog.get(GENERIC_PROVIDER)
         if generic and route.base.env_var in generic.base_url_env:
-            return None, ""  # key and URL from the same generic OPENAI_* slot: deliberate
-    return owner, f"the key from {name}"
+            return None, "", False  # key and URL from the same generic OPENAI_* slot: deliberate
+    return owner, f"the key from {name}", False
 
 
 def key_route_mismatch(ctx: CheckContext) -> Iterator[Diagnostic]:
@@ -51,7 +51,7 @@ def key_route_mismatch(ctx: CheckContext) -> Iterator[Diagnostic]:
         provider = route.provider
         if provider is None or provider.is_local:
             continue
-        owner, described = _key_owner(ctx, route)
+        owner, described, by_value = _key_owner(ctx, route)
         if owner is None or owner == provider.id or owner in provider.accepts_key_from:
             continue
         key = route.key
@@ -66,7 +66,8 @@ def key_route_mismatch(ctx: CheckContext) -> Iterator[Diagnostic]:
             continue
         seen.add((where.path, where.span))
         implicit = " (the SDK reads it because no api_key is passed)" if key.implicit else ""
-        note, related = provenance(where.path, ("base URL", route.base), ("key", key))
+        # name the file that supplied the key only when its value decided the verdict
+        note, related = provenance(where.path, ("base URL", route.base), ("key", key if by_value else None))
         expected = ", ".join(provider.key_env) or "its own key"
         fix = _route_key_fix(ctx, route, where)
         yield diagnostic(
@@ -86,7 +87,22 @@ def key_route_mismatch(ctx: CheckContext) -> Iterator[Diagnostic]:
 def _route_key_fix(ctx: CheckContext, route: Route, where: Location):
     """RL201: read the key from the route provider's variable (unsafe: another variable is read)."""
     key, provider = route.key, route.provider
-    if provider is None or not provider.fix_key_env or key.implicit or key.loc is None or key.loc != where:
+    variable = fixes.key_env(ctx, provider, where.path)  # `fix-env` of the file, else the catalog's
+    if provider is not None and variable and key.implicit and key.origin != ORIGIN_ENV_FILE \
+            and route.site.key_arg_insert is not None and where == Location(route.site.path, route.site.span):
+        # the SDK reads its implicit variable (OPENAI_API_KEY): pass the provider's key explicitly
+        span, before, param, after = route.site.key_arg_insert
+        added = fixes.env_key_fix(ctx, route.site.path, span, variable,
+                                  f"Pass the key from {variable}", route.base.quote)  # the file's quotes
+        if added is None:
+            return None
+        *imports, edit = added.edits
+        edit = fixes.Edit(edit.path, edit.span, f"{before}{param}{edit.content}{after}")
+        return fixes.Fix(added.applicability, added.message, (*imports, edit))
+    code_key = route.site.api_key
+    if key.origin == ORIGIN_ENV_FILE and code_key.kind == ENV and code_key.text is None and code_key.loc == where:
+        key = code_key  # an env file only supplied the value: fix the lookup as written in code
+    if provider is None or not variable or key.implicit or key.loc is None or key.loc != where:
         return None
     if fixes.providers_by_loc(ctx, "key").get((where.path, where.span), set()) != {provider.id}:
         return None  # the key expression feeds routes of several providers: no single right variable
@@ -94,15 +110,19 @@ def _route_key_fix(ctx: CheckContext, route: Route, where: Location):
         pass  # a plain literal: replace it, quotes included
     elif not (key.kind == ENV and key.text is None and key.origin != ORIGIN_ENV_FILE):
         return None  # an env lookup without default: `where` is the whole lookup expression
+    elif key.env_var == variable:
+        return None  # already the provider's variable: the value it holds is wrong, not the name
     elif key.name_literal is not None and key.name_literal[0].path == where.path:
         # keep the lookup's form (getenv, environ.get, decouple...): change only the variable name
         name_loc, quote = key.name_literal
         renamed = fixes.replace_literal(ctx, fixes.Value(fixes.LITERAL, text=key.env_var, loc=name_loc, quote=quote),
-                                        provider.fix_key_env, fixes.UNSAFE, f"Read the key from {provider.fix_key_env}")
+                                        variable, fixes.UNSAFE, f"Read the key from {variable}")
+        if renamed is None:  # a config file: `${GEMINI_API_KEY}`, `os.environ/X`, `api_key_env = "X"`
+            renamed = config_fixes.rename_variable(ctx, key.name_literal, variable, f"Read the key from {variable}")
         if renamed is not None:
             return renamed
-    return fixes.env_key_fix(ctx, where.path, where.span, provider.fix_key_env,
-                             f"Read the key from {provider.fix_key_env}", key.quote)
+    return fixes.env_key_fix(ctx, where.path, where.span, variable,
+                             f"Read the key from {variable}", key.quote)
 
 
 def hardcoded_api_key(ctx: CheckContext) -> Iterator[Diagnostic]:
@@ -131,21 +151,30 @@ def _hardcoded_key_fix(ctx: CheckContext, secret):
     """RL202: `"<key>"` -> `os.environ["<PROVIDER>_API_KEY"]` in Python (unsafe); a key in a comment: advice only."""
     if secret.in_comment:
         return fixes.display_only("Rotate the key and delete it from the comment; no automatic fix")
-    literal = fixes.key_literal_span(ctx, secret.path, secret.span, secret.text)
-    if literal is None:
+    found = fixes.key_literal(ctx, secret.path, secret.span, secret.text)
+    config = found is None and config_fixes.config_file(ctx, secret.path) is not None
+    if found is None and not config:
         return None
+    literal, quote = found if found is not None else (secret.span, None)
     owner = ctx.catalog.get(secret.provider)
-    variable = owner.fix_key_env if owner else None
+    variable = fixes.key_env(ctx, owner, secret.path) if owner else None
     # the key of a route: the route's provider decides the variable (so RL201 and RL202 agree on one edit)
     routes = fixes.providers_by_loc(ctx, "key").get((secret.path, literal), set())
     if len(routes) == 1:
         route_provider = ctx.catalog.get(next(iter(routes)))
-        if route_provider is not None and not route_provider.is_local and route_provider.fix_key_env:
-            variable = route_provider.fix_key_env
+        route_variable = fixes.key_env(ctx, route_provider, secret.path) if route_provider is not None else None
+        if route_provider is not None and not route_provider.is_local and route_provider.fix_key_env and route_variable:
+            variable = route_variable
+    if config:
+        return config_fixes.hardcoded_key_fix(ctx, secret, variable)
     if not variable:
         return None
-    return fixes.env_key_fix(ctx, secret.path, literal, variable,
-                             f"Read the key from {variable} (and rotate the exposed key)", None)
+    fix = fixes.env_key_fix(ctx, secret.path, literal, variable,
+                            f"Read the key from {variable} (and rotate the exposed key)", quote)
+    template = config_fixes.template_addition(ctx, secret.path, variable) if fix is not None else None
+    if fix is not None and template is not None:  # `VAR=` added to the repo's .env.example as well
+        fix = fixes.Fix(fix.applicability, f"{fix.message}; add {variable}= to {template.path}", (*fix.edits, template))
+    return fix
 
 
 def _is_template(path: str) -> bool:

@@ -6,7 +6,7 @@ from typing import Iterator
 
 from routelint.catalog.models import judge_model
 from routelint.checks.base import CheckContext, diagnostic, provenance
-from routelint.checks import fixes
+from routelint.checks import config_fixes, fixes
 from routelint.diagnostics import Diagnostic
 
 
@@ -33,7 +33,9 @@ def model_checks(ctx: CheckContext) -> Iterator[Diagnostic]:
             renamed = _same_model_id(ctx, provider, model.text, verdict)
             if renamed and fixes.providers_by_loc(ctx, "model").get(key[:2], set()) == {provider.id}:
                 # unsafe: a different ID is requested. Only when every route this literal feeds is this provider's
-                fix = fixes.replace_literal(ctx, model, renamed, fixes.UNSAFE, f"Request {renamed!r}")
+                fix = (fixes.replace_literal(ctx, model, renamed, fixes.UNSAFE, f"Request {renamed!r}")
+                       # config (LiteLLM `openrouter/<id>`: only the ID part after the prefix is replaced)
+                       or config_fixes.replace_value(ctx, model, renamed, fixes.UNSAFE, f"Request {renamed!r}"))
             yield diagnostic(
                 ctx,
                 verdict.code,

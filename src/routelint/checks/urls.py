@@ -6,7 +6,7 @@ from typing import Iterator
 
 from routelint.catalog.urls import native_root_problems, parse_url, provider_for_url, sdk_base_url_problems
 from routelint.checks.base import CheckContext, diagnostic, snippet
-from routelint.checks import fixes
+from routelint.checks import config_fixes, fixes
 from routelint.diagnostics import Diagnostic
 from routelint.facts import CONSUMER_HTTP, CONSUMER_NATIVE, LITERAL, ORIGIN_CODE, ORIGIN_ENV_FILE, Location
 
@@ -26,7 +26,7 @@ def hardcoded_base_url(ctx: CheckContext) -> Iterator[Diagnostic]:
             continue
         seen.add(key)
         provider = route.provider
-        variable = (provider.fix_base_url_env if provider else None) or "LLM_BASE_URL"
+        variable = fixes.base_url_env(ctx, provider, value.loc.path) or "LLM_BASE_URL"
         fix = None
         if _only_sdk_consumers(ctx, key):  # a raw HTTP call's URL is a full endpoint, not a base URL
             # safe while nothing is likely to set the variable; unsafe when the project already reads or
@@ -58,6 +58,13 @@ def _only_sdk_consumers(ctx: CheckContext, key: tuple) -> bool:
     return consumers.get(key, set()) <= {"sdk", "root"}
 
 
+def _one_consumer_kind(ctx: CheckContext, key: tuple) -> bool:
+    """Every route the value feeds wants the same shape: SDK bases (sdk/root), or a native API's root."""
+    _only_sdk_consumers(ctx, key)
+    consumers = ctx.__dict__["_consumers_by_base"].get(key, set())
+    return bool(consumers) and (consumers <= {"sdk", "root"} or consumers == {CONSUMER_NATIVE})
+
+
 def malformed_base_url(ctx: CheckContext) -> Iterator[Diagnostic]:
     seen = set()
     for route in ctx.routes:
@@ -87,8 +94,11 @@ def malformed_base_url(ctx: CheckContext) -> Iterator[Diagnostic]:
                 site = Location(route.site.path, route.site.span)
                 note, related = f" (used by the client at {site.path}:{site.span.line})", [("client at", site)]
             fix = None
-            if suggestion and value.origin != ORIGIN_ENV_FILE:
+            if suggestion and value.origin != ORIGIN_ENV_FILE and _only_sdk_consumers(ctx, key):
                 fix = fixes.replace_literal(ctx, value, suggestion, fixes.SAFE, f"Use the base URL {suggestion!r}")
+            if suggestion and fix is None and _one_consumer_kind(ctx, key):
+                # a config file or env file: the URL's text is replaced where it is written
+                fix = config_fixes.replace_value(ctx, value, suggestion, fixes.SAFE, f"Use the base URL {suggestion!r}")
             yield diagnostic(
                 ctx,
                 "RL102",

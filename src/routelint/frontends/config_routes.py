@@ -43,12 +43,14 @@ from routelint.facts import (
     Location,
     ProblemFact,
     RouteSite,
+    SecretCandidate,
     Span,
     Value,
 )
 from routelint.sdks import SdkCatalog
 
 CONSUMER_ROOT = "root"  # a resource root the client extends itself (Azure endpoint, a native Ollama host)
+LITELLM_TABLE = "litellm"  # the model-prefix table in rules/sdks/litellm.toml
 MAX_DEPTH = 64  # deeper parts of a config tree are not searched for routes
 
 # --------------------------------------------------------------------------- positions
@@ -92,6 +94,9 @@ class Text:
     start: int
     end: int
     exact: bool
+    # the delimiter of the scalar the text is written in (`"`, `'`, `"""`, or "" when plain), for fixes;
+    # None when unknown. Only meaningful while `exact`.
+    quote: Optional[str] = None
 
     def loc(self, i: int = 0, j: Optional[int] = None) -> Location:
         if self.exact:
@@ -102,7 +107,7 @@ class Text:
     def sub(self, i: int, j: Optional[int] = None) -> "Text":
         stop = len(self.value) if j is None else j
         if self.exact:
-            return Text(self.value[i:stop], self.path, self.lines, self.start + i, self.start + stop, True)
+            return Text(self.value[i:stop], self.path, self.lines, self.start + i, self.start + stop, True, self.quote)
         return Text(self.value[i:stop], self.path, self.lines, self.start, self.end, False)
 
     def replaced(self, value: str) -> "Text":
@@ -185,17 +190,25 @@ def parse_reference(
     lead = len(raw) - len(raw.lstrip())
     whole = text.sub(lead, lead + len(stripped)) if stripped != raw else text
 
+    quote = whole.quote if whole.exact else None  # for fixes: the text at loc is exactly the value
+
+    def named(match: re.Match[str]) -> Optional[tuple[Location, str]]:
+        # for fixes: where the variable's name is written inside the reference
+        return (whole.sub(match.start(1), match.end(1)).loc(), quote) if quote is not None else None
+
     for pattern in (_GH_REF, _LITELLM_REF, _K8S_REF, _VSCODE_REF, _BARE_REF):
         match = pattern.fullmatch(stripped)
         if match:
-            return Value(ENV, env_var=match.group(1), loc=whole.loc(), origin=ORIGIN_CONFIG, identifier=identifier)
+            return Value(ENV, env_var=match.group(1), loc=whole.loc(), origin=ORIGIN_CONFIG, identifier=identifier,
+                         name_literal=named(match))
     match = _BRACED_REF.fullmatch(stripped)
     if match:
         var, operator, default = match.group(1), match.group(2), match.group(3)
         if operator and default:
             where = whole.sub(match.start(3), match.end(3))
-            return Value(ENV, text=default, env_var=var, loc=where.loc(), origin=ORIGIN_CONFIG, identifier=identifier)
-        return Value(ENV, env_var=var, loc=whole.loc(), origin=ORIGIN_CONFIG, identifier=identifier)
+            return Value(ENV, text=default, env_var=var, loc=where.loc(), origin=ORIGIN_CONFIG, identifier=identifier,
+                         config_quote=quote)
+        return Value(ENV, env_var=var, loc=whole.loc(), origin=ORIGIN_CONFIG, identifier=identifier, name_literal=named(match))
     if _ANY_REF.search(stripped):
         # a mixed value (`${HOST}/v1`): known parts stay, unknown ones become `{NAME}` holes
         partial = False
@@ -215,7 +228,7 @@ def parse_reference(
         value = _ANY_REF.sub(substitute, stripped)
         result = Value(LITERAL, text=value, loc=whole.loc(), origin=ORIGIN_CONFIG, partial=partial, identifier=identifier)
         return result.with_(env_var=slot) if slot else result
-    result = Value(LITERAL, text=stripped, loc=whole.loc(), origin=ORIGIN_CONFIG, identifier=identifier)
+    result = Value(LITERAL, text=stripped, loc=whole.loc(), origin=ORIGIN_CONFIG, identifier=identifier, config_quote=quote)
     return result.with_(env_var=slot) if slot else result
 
 
@@ -293,6 +306,15 @@ class Vocabulary:
                 sink_keys.setdefault(name, sink.api_key_env)
                 sink_consumer.setdefault(name, CONSUMER_ROOT if sink.base_is_root else CONSUMER_SDK)
             self.key_names.update(sink.api_key_env)
+        # LiteLLM reads these for its prefixes; a native prefix's variable holds the provider's host root
+        prefix_keys: dict[str, tuple[str, ...]] = {}
+        for spec in getattr(sdks, "prefixes", {}).get(LITELLM_TABLE, {}).values():
+            for name in spec.base_env:
+                if spec.provider:
+                    provider_of.setdefault(name, spec.provider)
+                if spec.native:
+                    sink_consumer[name] = CONSUMER_ROOT
+                prefix_keys[name] = prefix_keys.get(name, ()) + tuple(spec.key_env)
         for name in list(provider_of) + [name for name in sink_consumer if name not in provider_of]:
             provider = catalog.get(provider_of.get(name))
             if name in sink_consumer:
@@ -302,7 +324,7 @@ class Vocabulary:
             else:
                 consumer = CONSUMER_SDK
             prefix = _prefix(name, GENERIC_URL_SUFFIXES + ("_HOST",)) or name
-            keys = self._keys_for(prefix) + sink_keys.get(name, ()) + (provider.key_env if provider else ())
+            keys = self._keys_for(prefix) + sink_keys.get(name, ()) + prefix_keys.get(name, ()) + (provider.key_env if provider else ())
             self.known[name] = BaseVar(name, provider.id if provider else None, consumer, tuple(dict.fromkeys(keys)), self._models_for(prefix))
 
     @staticmethod
@@ -355,9 +377,6 @@ _LLM_WORDS = ("llm", "openai", "gpt", "gemini", "claude", "anthropic", "model", 
 _ENV_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
 _ENV_ITEM = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*(=|$)")
 
-LITELLM_TABLE = "litellm"  # the prefix table in rules/sdks/litellm.toml
-
-
 @dataclass
 class Entry:
     """`NAME=value` in an env-style set."""
@@ -406,6 +425,8 @@ class RouteCollector:
         )
         if consumer == CONSUMER_HTTP and endpoint:
             site.endpoint = self.endpoint_of(base)
+            if site.endpoint and base.loc is not None and base.loc.path == site.path:
+                site.span = base.loc.span  # the call is the full endpoint URL: report it there
         self.facts.routes.append(site)
         return site
 
@@ -465,13 +486,27 @@ class RouteCollector:
             return Entry(name, name_span, pass_through(name, Location(self.facts.path, name_span)))
         return None
 
+    def _decoded_secrets(self, encoded: Optional[Text], decoded: Optional[Text]) -> None:
+        """A key base64-encoded in a Kubernetes Secret's `data` is still a committed key (RL202)."""
+        if encoded is None or decoded is None or decoded.value == encoded.value:
+            return
+        from routelint.catalog.keys import find_keys
+
+        for match in find_keys(self.catalog, decoded.value):
+            self.facts.secrets.append(SecretCandidate(
+                path=self.facts.path, span=encoded.loc().span, text=match.text, provider=match.provider,
+                pattern=match.pattern, encoded=encoded.value.strip(),
+            ))
+
     def env_mapping(self, node: Mapping, *, passthrough: bool = False, decode: bool = False) -> dict[str, Entry]:
         entries: dict[str, Entry] = {}
         for name, (span, child) in node.items.items():
             if not _ENV_NAME.match(name):
                 continue
             if decode:
+                encoded = scalar_text(child)
                 child = _base64_decoded(child)
+                self._decoded_secrets(encoded, scalar_text(child))
             entry = self.entry(name, span, child, passthrough=passthrough)
             if entry is not None:
                 entries[name] = entry
@@ -490,8 +525,10 @@ class RouteCollector:
                 name_span = name_text.loc().span
                 value = item.get("value")
                 source = item.get("valueFrom")
-                if scalar_text(value) is not None:
-                    entries[name_text.value] = Entry(name_text.value, name_span, parse_reference(scalar_text(value), identifier=name_text.value, slot=name_text.value))  # type: ignore[arg-type]
+                value_text = scalar_text(value)
+                if value_text is not None:
+                    reference = parse_reference(value_text, identifier=name_text.value, slot=name_text.value)
+                    entries[name_text.value] = Entry(name_text.value, name_span, reference)
                 elif isinstance(source, Mapping):
                     ref = source.get("secretKeyRef") or source.get("configMapKeyRef")
                     key_text = scalar_text(ref.get("key")) if isinstance(ref, Mapping) else None
@@ -511,14 +548,15 @@ class RouteCollector:
             if match is None:
                 return {}
             name = match.group(1)
-            if match.group(2) != "=":
+            name_loc = text.loc(match.start(1), match.end(1))
+            if match.group(2) != "=":  # `- OPENAI_API_KEY`: passed through from the environment
                 if passthrough and _ENV_NAME.match(name):
-                    entries[name] = Entry(name, text.loc(match.start(1), match.end(1)).span, pass_through(name, text.loc(match.start(1), match.end(1))))
+                    entries[name] = Entry(name, name_loc.span, pass_through(name, name_loc))
                 continue
             if not _ENV_NAME.match(name):
                 continue
             value_text = text.sub(match.end(), len(text.value))
-            entries[name] = Entry(name, text.loc(match.start(1), match.end(1)).span, parse_reference(value_text, identifier=name, slot=name))
+            entries[name] = Entry(name, name_loc.span, parse_reference(value_text, identifier=name, slot=name))
         return entries
 
     # ---------------------------------------------------------------- documents
@@ -632,7 +670,9 @@ class RouteCollector:
         found = self._find(node, KEY_ENV_KEYS)
         text = scalar_text(found[2]) if found else None
         if found is not None and text is not None and _ENV_NAME.match(text.value.strip()):
-            return Value(ENV, env_var=text.value.strip(), loc=text.loc(), origin=ORIGIN_CONFIG, identifier=found[0])
+            exact = text.exact and text.quote is not None and text.value == text.value.strip()
+            return Value(ENV, env_var=text.value.strip(), loc=text.loc(), origin=ORIGIN_CONFIG, identifier=found[0],
+                         name_literal=(text.loc(), text.quote) if exact else None)  # `api_key_env = "NAME"`
         return UNKNOWN_VALUE
 
     # ---------------------------------------------------------------- LiteLLM proxy

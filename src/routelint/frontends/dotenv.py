@@ -73,9 +73,11 @@ def _locate(original: str, key: str, value: str) -> Optional[tuple[tuple[int, in
 
 
 def analyze_dotenv(path: str, text: str, catalog: Catalog, sdks: SdkCatalog) -> FileFacts:
-    from dotenv.parser import parse_stream
-
     facts = FileFacts(path=path, kind="dotenv")
+    try:
+        from dotenv.parser import parse_stream
+    except ImportError:  # a declared dependency; without it say so instead of failing the run
+        return problem(facts, "cannot be analysed: python-dotenv is not installed")
     lines = LineIndex(text)
     template = is_template_path(path)
     collector = RouteCollector(facts, catalog, sdks, lines)
@@ -107,7 +109,9 @@ def analyze_dotenv(path: str, text: str, catalog: Catalog, sdks: SdkCatalog) -> 
         if located is None:  # not verified: the whole line stands for the value
             where = Text(raw, path, lines, _offset(lines, name_span), _offset_end(lines, name_span), False)
         else:
-            where = Text(raw, path, lines, start + value_start, start + value_end, exact)
+            before = original[value_start - 1 : value_start] if value_start else ""
+            quote = before if before in ("'", '"') else ""  # for fixes: the value's delimiter
+            where = Text(raw, path, lines, start + value_start, start + value_end, exact, quote)
         value = parse_reference(where, identifier=key, slot=key, lookup=literals.get)
         var = collector.vocab.base_var(key)
         if template and var is not None and value.kind == LITERAL and value.text is not None and is_url_placeholder(value.text):

@@ -120,7 +120,7 @@ class _Reader:
         if char == '"':
             value, end = scanstring(text, i + 1)
             exact = text[i + 1 : end - 1] == value
-            return Scalar(value, Text(value, self.path, self.lines, i + 1, end - 1, exact), "str"), end
+            return Scalar(value, Text(value, self.path, self.lines, i + 1, end - 1, exact, '"'), "str"), end
         if char == "{":
             start = i
             result = Mapping(Span.at_line(1))

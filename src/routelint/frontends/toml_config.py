@@ -272,7 +272,7 @@ class _Builder:
             elif self.lines.text.startswith("\n", inner_start):
                 inner_start += 1
         exact = self.lines.text[inner_start:inner_end] == value
-        return Text(value, self.path, self.lines, inner_start, inner_end, exact)
+        return Text(value, self.path, self.lines, inner_start, inner_end, exact, token[:width])
 
     def build(self, data: Any, keys: Path, depth: int = 0) -> Node:
         if depth > MAX_SCAN_DEPTH:

@@ -121,9 +121,9 @@ class _Converter:
         value = node.value
         if node.style in ("'", '"') and written[:1] == node.style and written[-1:] == node.style:
             inner = written[1:-1]
-            text = Text(value, self.path, self.lines, start + 1, end - 1, inner == value)
+            text = Text(value, self.path, self.lines, start + 1, end - 1, inner == value, node.style)
         elif node.style is None:
-            text = Text(value, self.path, self.lines, start, end, written == value)
+            text = Text(value, self.path, self.lines, start, end, written == value, "")
         else:  # block scalars (| and >): the value is not written character for character
             text = Text(value, self.path, self.lines, start, end, False)
         return Scalar(value, text, kind)

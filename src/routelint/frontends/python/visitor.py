@@ -164,7 +164,7 @@ class RouteVisitor(cst.CSTVisitor):
                 first_import = bool(smalls) and isinstance(smalls[0], (cst.Import, cst.ImportFrom))
                 insert_at = self.span(statement).line if first_import else None
                 if insert_at is None:
-                    insert_at = preamble_end + 1 if preamble_end else len(node.header) + 1
+                    insert_at = preamble_end + 1 if preamble_end else self._after_header(node)
             for small in smalls:
                 line = self.span(statement).line
                 if isinstance(small, cst.Import):
@@ -180,8 +180,30 @@ class RouteVisitor(cst.CSTVisitor):
                         if isinstance(alias.name, cst.Name) and alias.name.value == "environ":
                             local = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else "environ"
                             self.facts.environ_names.append((local, line))
-        self.facts.import_line = insert_at if insert_at is not None else (preamble_end + 1 if preamble_end else len(node.header) + 1)
+        self.facts.import_line = insert_at if insert_at is not None else (preamble_end + 1 if preamble_end else self._after_header(node))
         self._not_key_literals: set[int] = set()
+
+    def _arg_insert(self, call: cst.Call, param: str) -> Optional[tuple[Span, str, str, str]]:
+        """For fixes: a keyword argument goes right after the last argument's value (before its comma, if
+        any), or right before `)` of an empty call."""
+        if call.args:
+            last = call.args[-1]
+            start, end = self.span(last), self.span(last.value)
+            if isinstance(last.comma, cst.Comma) and self.span(call).end_line > end.end_line:
+                # one argument per line with a trailing comma: a new line, indented like the last argument
+                comma = self.span(last.comma)
+                at = Span(comma.end_line, comma.end_column, comma.end_line, comma.end_column)
+                return at, "\n" + " " * (start.column - 1), param + "=", ","
+            return Span(end.end_line, end.end_column, end.end_line, end.end_column), ", ", param + "=", ""
+        end = self.span(call)
+        return Span(end.end_line, end.end_column - 1, end.end_line, end.end_column - 1), "", param + "=", ""
+
+    @staticmethod
+    def _after_header(node: cst.Module) -> int:
+        """The line after the module's top comments (shebang, license), keeping a comment block that is
+        attached to the first statement (no blank line between them) with that statement."""
+        blanks = [index for index, line in enumerate(node.header) if line.comment is None]
+        return blanks[-1] + 2 if blanks else len(node.header) + 1
 
     def visit_Expr(self, node: cst.Expr) -> None:
         self._not_key_literals.add(id(node.value))  # a bare string statement (docstring) is not a value
@@ -195,7 +217,7 @@ class RouteVisitor(cst.CSTVisitor):
             return
         text = string_text(node)
         if text is not None:
-            self.facts.key_literals.append((self.span(node), text))
+            self.facts.key_literals.append((self.span(node), text, node.prefix + node.quote))
 
     # ---------------------------------------------------------------- imports
     def visit_Import(self, node: cst.Import) -> None:
@@ -585,6 +607,8 @@ class RouteVisitor(cst.CSTVisitor):
             if prefix.native:
                 site.consumer = CONSUMER_NATIVE
                 site.native_label = prefix.label
+        if key_node is None and sink.api_key and span_node is None:
+            site.key_arg_insert = self._arg_insert(call, sink.api_key[0])
         if sink.base_is_root:
             site.consumer = "root"
         if sink.kind in ("call", "router"):  # one request: the site itself calls the endpoint
