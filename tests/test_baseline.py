@@ -51,6 +51,8 @@ def test_baseline_file_is_sorted_stable_and_has_no_lines_times_or_keys(tree):
     assert first[0]["entries"] == sorted(first[0]["entries"], key=lambda e: (e["path"], e["code"], e["identity"]))
     assert GEMINI_KEY[4:-4] not in text and OPENROUTER_KEY[8:-4] not in text
     assert not re.search(r'"(line|column|time|date|timestamp)', text)
+    assert (root / "baseline.json").stat().st_mode & 0o644 == 0o644  # readable like any file, not mkstemp's 0600
+    assert [path.name for path in root.iterdir() if path.name.startswith(".routelint-baseline-")] == []
 
 
 def test_moved_lines_still_match(tree):

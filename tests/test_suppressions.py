@@ -190,7 +190,8 @@ def test_add_suppressions_then_the_tree_is_clean(tree):
     assert notes[3] == "settings = dict(  # routelint: ignore[RL202]"  # the key's line is inside a string
     assert (root / ".env.production").read_text(encoding="utf-8").endswith("  # routelint: ignore[RL202]\n")
     assert (root / "config/app.yaml").read_text(encoding="utf-8").splitlines()[1].endswith("# routelint: ignore[RL202]")
-    assert [name for name in os.listdir(root) if name.startswith(".routelint-")] == []  # no temp file left
+    leftovers = [path for path in root.rglob("*") if "routelint-tmp" in path.name or path.name.startswith(".routelint-")]
+    assert leftovers == []  # no temporary file left behind
     for name in ("app.py", "notes.py", ".env.production", "config/app.yaml", "config/app.toml"):
         assert GEMINI_KEY in (root / name).read_text(encoding="utf-8") or name == "app.py"  # only comments added
 

@@ -77,12 +77,28 @@ def dumps(diagnostics: Iterable[Diagnostic], baseline_path: str) -> str:
 
 
 def write_baseline(diagnostics: list[Diagnostic], baseline_path: str) -> int:
-    from routelint.suppressions import write_atomic
+    """Write through a temporary file and os.replace, so a reader never sees half a baseline."""
+    import tempfile
 
     text = dumps(diagnostics, baseline_path)
     directory = os.path.dirname(os.path.abspath(baseline_path))
     os.makedirs(directory, exist_ok=True)
-    write_atomic(baseline_path, text)
+    handle, temporary = tempfile.mkstemp(prefix=".routelint-baseline-", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+        if os.path.exists(baseline_path):
+            mode = os.stat(baseline_path).st_mode & 0o7777
+        else:  # a new file: what open() would have made, not mkstemp's 0600
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.chmod(temporary, mode)
+        os.replace(temporary, baseline_path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
     return sum(entry["count"] for entry in json.loads(text)["entries"])
 
 

@@ -12,15 +12,8 @@ from typing import Optional, Sequence
 import click
 
 from routelint import __version__
-
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-
-
-def _fail(message: str) -> "click.exceptions.Exit":
-    from routelint.redact import redact
-
-    click.echo(f"routelint: error: {redact(message)}", err=True)
-    return click.exceptions.Exit(EXIT_ERROR)
+from routelint.exit_codes import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
+from routelint.exit_codes import fail as _fail
 
 
 def _codes(value: Optional[str]) -> Optional[list[str]]:

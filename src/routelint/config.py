@@ -46,8 +46,6 @@ class Config:
         if not _matches(code, selected) or _matches(code, self.ignore):
             return False
         if path is not None and self.per_file_ignores:
-            from routelint.discover import matches_any
-
             for pattern, codes in self.per_file_ignores.items():
                 if self.matches(path, [pattern]) and _matches(code, codes):
                     return False

@@ -114,19 +114,19 @@ def run(
     ignore_suppressions: bool = False,
 ) -> RunResult:
     """Check `paths`. `config` applies to every file unless `configs` gives each file its own
-    (layered discovery, `routelint check`); `config` then only prunes the directory walk."""
+    (layered discovery, as `routelint check` does); its providers and pinned catalogs count either way."""
     configs = configs or ConfigSet.of(config)
 
     def excluded(display: str, name: str, named: bool) -> bool:  # each entry by its own folder's configuration
         own = configs.for_path(posixpath.dirname(display) or ".")
         return own.excluded(display) if named else own.excludes_entry(display, name)
 
-    sources = list(discover(paths, config.excludes, excluded))
+    sources = list(discover(paths, excluded=excluded))
     context = project_env_files(sources, configs)
     context_paths = {source.path for source in context}
     analysed = sources + context
-    in_use = _distinct([config] + [configs.for_path(source.path) for source in analysed])
-    catalog = catalog or make_catalog(project_settings(in_use))
+    per_file = _distinct(configs.for_path(source.path) for source in analysed)
+    catalog = catalog or make_catalog(project_settings(_distinct([config, *per_file])))
     sdks = shipped_sdks()
     ctx = ScanContext(catalog, sdks, build_prefilter(catalog, sdks))
     jobs = jobs or os.cpu_count() or 1
@@ -155,7 +155,7 @@ def run(
     ignored_paths = git_ignored([facts.path for facts in files if facts.secrets])
     # checks run once per distinct allowed-routes policy (usually one); every other setting is per file
     groups: dict[tuple[str, ...], list[Config]] = {}
-    for member in _distinct([configs.for_path(source.path) for source in analysed]) or [config]:
+    for member in per_file or [config]:
         groups.setdefault(member.allowed_routes, []).append(member)
     diagnostics: list[Diagnostic] = []
     for allowed, members in groups.items():

@@ -406,8 +406,8 @@ def fix(paths: Sequence[str], config, *, unsafe: bool = False, write: bool = Tru
         applied = fix_pass(result, roots, unsafe=unsafe, write=write, outcome=outcome, dropped=dropped)
         if not write:
             break
-        if applied:
-            result = run(paths, config, jobs=jobs)
+        if applied:  # again with each file's own (layered) configuration, as the first run had
+            result = run(paths, config, jobs=jobs, configs=result.configs)
         elif len(dropped) == dropped_before:
             break  # nothing applied and nothing newly excluded: another pass would do the same
         if not any(applicable(d.fix, unsafe) and _fix_key(d) not in dropped for d in result.diagnostics):

@@ -14,7 +14,7 @@ from routelint.catalog.model import Catalog
 from routelint.discover import ANALYSED_KINDS, DOTENV, JSON, PYTHON, TOML, YAML, SourceFile
 from routelint.facts import FileFacts, ProblemFact, SecretCandidate, Span
 from routelint.prefilter import Prefilter
-from routelint.suppressions import find_suppressions
+from routelint.suppressions import comment_start, find_suppressions
 from routelint.sdks import SdkCatalog
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -139,17 +139,5 @@ def secrets_in(source: SourceFile, text: str, ctx: ScanContext) -> list[SecretCa
 
 
 def _in_comment(kind: str, before: str) -> bool:
-    """Is the text after `before` (same line) inside a comment? Quotes before the marker are respected."""
-    marker = "#"
-    if kind == JSON:
-        return False
-    quote: Optional[str] = None
-    for char in before:
-        if quote:
-            if char == quote:
-                quote = None
-        elif char in "\"'":
-            quote = char
-        elif char == marker:
-            return True
-    return False
+    """Is the text after `before` (same line) inside a comment? JSON has none."""
+    return kind != JSON and comment_start(before, kind == PYTHON) is not None

@@ -22,7 +22,6 @@ import io
 import os
 import posixpath
 import re
-import tempfile
 import tokenize
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Optional, Sequence
@@ -67,12 +66,12 @@ def parse_comment(comment: str) -> list[tuple[int, int, tuple[str, ...]]]:
         found.append((match.start(), match.end(), _codes(match.group("codes"))))
     for match in _NOQA.finditer(comment):
         ours = tuple(code for code in _codes(match.group("codes")) if code.startswith("RL"))
-        if ours:  # `# noqa: E501` is another tool's business
+        if ours:  # a noqa list without RL codes is another tool's business
             found.append((match.start(), match.end(), ours))
     return found
 
 
-def _hash_comment_start(line: str, python: bool) -> Optional[int]:
+def comment_start(line: str, python: bool) -> Optional[int]:
     """Column (0-based) of the '#' that starts a comment on this line, respecting quotes."""
     quote: Optional[str] = None
     escaped = False
@@ -137,7 +136,7 @@ def find_suppressions(kind: str, path: str, text: str) -> list[Suppression]:
         for number, line in enumerate(text.splitlines(), start=1):
             if not _MARKER.search(line):
                 continue
-            start = _hash_comment_start(line, python)
+            start = comment_start(line, python)
             if start is not None:
                 comments.append((number, start, line[start:]))
     extents = statement_extents(text) if python and comments else {}
@@ -251,7 +250,7 @@ def _split_ending(line: str) -> tuple[str, str]:
 def _with_codes(body: str, kind: str, path: str, codes: Sequence[str]) -> str:
     """The line `body` (no line ending) with a suppression for `codes` added or merged in."""
     python = kind == "python"
-    start = _hash_comment_start(body, python)
+    start = comment_start(body, python)
     if start is not None:
         comment = body[start:]
         match = _ROUTELINT.search(comment)
@@ -296,31 +295,11 @@ def _covered(kind: str, path: str, text: str, line: int, codes: Sequence[str]) -
     return True
 
 
-def read_text_keeping_format(path: str) -> tuple[str, bool]:
-    """(text with its own line endings, has_bom)."""
+def read_text_keeping_format(path: str) -> tuple[str, bytes]:
+    """(text with its own line endings, the file's bytes)."""
     with open(path, "rb") as handle:
         data = handle.read()
-    bom = data.startswith(b"\xef\xbb\xbf")
-    return data.decode("utf-8-sig"), bom
-
-
-def write_atomic(path: str, text: str, bom: bool = False) -> None:
-    """Write next to the file, then os.replace: a reader never sees half a file; mode is kept, and a
-    symlink keeps pointing at the file it points at."""
-    path = os.path.realpath(path)
-    directory = os.path.dirname(path)
-    mode = os.stat(path).st_mode & 0o7777 if os.path.exists(path) else None
-    handle, temporary = tempfile.mkstemp(prefix=".routelint-", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write((b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8"))
-        if mode is not None:
-            os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
+    return data.decode("utf-8-sig"), data
 
 
 def add_suppressions(diagnostics: Iterable, kinds: dict[str, str]) -> AddReport:
@@ -346,7 +325,7 @@ def add_suppressions(diagnostics: Iterable, kinds: dict[str, str]) -> AddReport:
                     report.skipped.append((path, line, code, f"{kind} files have no comments: use per-file-ignores or a baseline"))
             continue
         try:
-            text, bom = read_text_keeping_format(path)
+            text, data = read_text_keeping_format(path)
         except (OSError, UnicodeDecodeError) as exc:
             for line, codes in sorted(lines.items()):
                 for code in codes:
@@ -381,6 +360,15 @@ def add_suppressions(diagnostics: Iterable, kinds: dict[str, str]) -> AddReport:
                 for code in codes:
                     report.skipped.append((path, line, code, "no comment can be placed there without changing the file's meaning"))
         if text != original:
-            write_atomic(path, text, bom)
+            from routelint.fixer import FileChanged, write_atomic  # the fixer's guarded atomic write
+
+            bom = b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b""
+            try:
+                write_atomic(os.path.realpath(path), bom + text.encode("utf-8"), data)
+            except FileChanged:
+                for line, codes in sorted(lines.items()):
+                    for code in codes:
+                        report.skipped.append((path, line, code, "the file changed while routelint was running"))
+                continue
             report.files += 1
     return report

@@ -11,32 +11,19 @@ from typing import Optional, Sequence
 
 import click
 
-EXIT_OK, EXIT_ERROR = 0, 2
-
-
-def _fail(message: str) -> "click.exceptions.Exit":
-    from routelint.redact import redact
-
-    click.echo(f"routelint: error: {redact(message)}", err=True)
-    return click.exceptions.Exit(EXIT_ERROR)
+from routelint.exit_codes import EXIT_CLEAN
+from routelint.exit_codes import fail as _fail
 
 
 def _run(paths: list[str], config_path: Optional[str], jobs: int, target: Optional[str], progress):
     """Run the engine and build the inventory; errors become exit 2."""
     from routelint.audit.inventory import build_inventory
-    from routelint.config import ConfigError
+    from routelint.config import ConfigError, ConfigSet
     from routelint.engine import run
 
-    try:
-        try:  # per-file layered configuration, as `routelint check` uses it
-            from routelint.config import ConfigSet
-        except ImportError:  # pragma: no cover - older core
-            from routelint.config import discover_config
-
-            result = run(paths, discover_config(paths[0], config_path), jobs=jobs, progress=progress)
-        else:
-            configs = ConfigSet(config_path)
-            result = run(paths, configs.for_path(paths[0]), jobs=jobs, progress=progress, configs=configs)
+    try:  # per-file layered configuration, as `routelint check` uses it
+        configs = ConfigSet(config_path)
+        result = run(paths, configs.for_path(paths[0]), jobs=jobs, progress=progress, configs=configs)
     except ConfigError as exc:
         raise _fail(str(exc))
     except FileNotFoundError as exc:
@@ -90,7 +77,7 @@ def routes(paths: Sequence[str], target: Optional[str], jobs: int, config_path: 
             formats.write(output_format, result, rows, handle, target, color=False)
     else:
         formats.write(output_format, result, rows, sys.stdout, target, color=color)
-    raise click.exceptions.Exit(EXIT_OK)
+    raise click.exceptions.Exit(EXIT_CLEAN)
 
 
 @click.command("audit")
@@ -134,4 +121,4 @@ def audit(paths: Sequence[str], target: Optional[str], jobs: int, config_path: O
     else:
         written = ", ".join(path for path, _ in outputs)
         click.echo(f"Wrote {written}: {len(rows)} routes, {len(result.diagnostics)} findings in {result.files_seen} files.")
-    raise click.exceptions.Exit(EXIT_OK)
+    raise click.exceptions.Exit(EXIT_CLEAN)

@@ -19,7 +19,6 @@ from routelint.facts import (
     CONSUMER_NATIVE,
     ENV,
     LITERAL,
-    ORIGIN_CODE,
     ORIGIN_DEFAULT,
     REF,
     UNKNOWN,
@@ -893,7 +892,6 @@ class RouteVisitor(cst.CSTVisitor):
     def _legacy_route(self, module: str, node_for_span: Optional[cst.CSTNode] = None) -> str:
         if module in self.legacy_route:
             return self.legacy_route[module]
-        spec = next(spec for spec in self.sdks.legacy if spec.module == module)
         span = self.span(node_for_span) if node_for_span is not None else Span(1, 1, 1, 1)
         route_id = f"{self.path}:legacy:{module}"
         site = RouteSite(id=route_id, path=self.path, span=span, sdk=f"{module}-legacy", base_url=UNKNOWN_VALUE, api_key=UNKNOWN_VALUE)
