@@ -25,6 +25,7 @@ import json
 import os
 import platform
 import re
+import shlex
 import shutil
 import signal
 import statistics
@@ -167,9 +168,35 @@ class Tool:
     status: str = "ok"  # or why the tool is unavailable
 
 
+_CACHE_FLAG: Optional[bool] = None
+
+
+def has_result_cache() -> bool:
+    """Does this routelint cache per-file results (`check --no-cache`)? Older builds did not."""
+    global _CACHE_FLAG
+    if _CACHE_FLAG is None:
+        try:
+            done = subprocess.run(routelint_command() + ["check", "--help"], capture_output=True, text=True, timeout=60, env=bench_env())
+            _CACHE_FLAG = "--no-cache" in done.stdout
+        except (OSError, subprocess.SubprocessError):
+            _CACHE_FLAG = False
+    return _CACHE_FLAG
+
+
+def check_command(*targets: str, cache_dir: Optional[str] = None) -> list[str]:
+    """`routelint check --format json`: cold (`--no-cache`) unless a cache folder is given.
+
+    The cache never goes to its default place (`.routelint_cache` in the tree being measured), where the
+    peers would scan it.
+    """
+    cmd = routelint_command() + ["check", "--format", "json"]
+    if has_result_cache():
+        cmd += ["--cache-dir", cache_dir] if cache_dir else ["--no-cache"]
+    return cmd + list(targets)
+
+
 def _routelint_tool() -> Tool:
-    base = routelint_command()
-    return Tool("routelint", lambda target: base + ["check", "--format", "json", target], (0, 1))
+    return Tool("routelint", lambda target: check_command(target), (0, 1))
 
 
 def _json_count(key: str) -> Callable[[str], Optional[int]]:
@@ -328,12 +355,22 @@ class ToolResult:
 
 
 @dataclass
+class Rerun:
+    cached: bool  # does this routelint have a result cache at all
+    fill: Optional[Run] = None  # the run that filled a fresh cache
+    warm: list[Run] = field(default_factory=list)  # re-runs with nothing changed
+    status: str = "ok"
+    same_findings: Optional[bool] = None
+    warm_parsed: Optional[int] = None
+
+
+@dataclass
 class CorpusResult:
     corpus: Corpus
     tools: dict[str, ToolResult]
     summary: dict = field(default_factory=dict)
     precommit: Optional[ToolResult] = None
-    rerun: Optional[Run] = None
+    rerun: Optional[Rerun] = None
 
 
 def _why(run: Run, timeout: Optional[float]) -> str:
@@ -343,7 +380,7 @@ def _why(run: Run, timeout: Optional[float]) -> str:
     return f"failed (exit {run.returncode}: {last[:100]})"
 
 
-def bench_corpus(corpus: Corpus, routelint: Tool, peers: list[Tool], runs: int, timeout: float, slow: float,
+def bench_corpus(corpus: Corpus, routelint: Tool, peers: list[Tool], runs: int, timeout: float, slow: float, cache_root: str,
                  log: Callable[[str], None], precommit: bool = True, rerun: bool = True) -> CorpusResult:
     count_tree(corpus)
     tools = [routelint] + peers
@@ -378,14 +415,42 @@ def bench_corpus(corpus: Corpus, routelint: Tool, peers: list[Tool], runs: int, 
         files = precommit_files(corpus.root)
         shape = ToolResult()
         for _ in range(max(runs, 3) if runs > 1 else 1):
-            run = measure(routelint_command() + ["check", "--format", "json"] + files, cwd=corpus.root)
+            run = measure(check_command(*files), cwd=corpus.root)
             if not run.ok(routelint.accepted):
                 shape.status = _why(run, None)
                 break
             shape.runs.append(run)
         out.precommit = shape
     if rerun and lint.runs:
-        out.rerun = measure(routelint.command("."), cwd=corpus.root, keep_stdout=False)
+        out.rerun = bench_rerun(corpus, cache_root, runs, out.summary)
+    return out
+
+
+def bench_rerun(corpus: Corpus, cache_root: str, runs: int, cold_summary: dict) -> Rerun:
+    """A run that fills a fresh result cache, then re-runs with nothing changed (median)."""
+    out = Rerun(cached=has_result_cache())
+    if not out.cached:
+        run = measure(check_command("."), cwd=corpus.root, keep_stdout=False)
+        out.fill = run
+        out.warm.append(run)
+        return out
+    cache_dir = os.path.join(cache_root, "routelint-cache", re.sub(r"[^\w.-]+", "_", corpus.name))
+    shutil.rmtree(cache_dir, ignore_errors=True)
+    out.fill = measure(check_command(".", cache_dir=cache_dir), cwd=corpus.root, keep_stdout=False)
+    for index in range(max(runs, 3)):
+        run = measure(check_command(".", cache_dir=cache_dir), cwd=corpus.root, keep_stdout=index == 0)
+        if index == 0 and run.ok((0, 1)):
+            try:  # the warm run must report what the cold run reported
+                doc = json.loads(run.stdout)
+                out.same_findings = doc.get("diagnostics") == cold_summary.get("_diagnostics")
+                out.warm_parsed = doc.get("summary", {}).get("files_parsed")
+            except ValueError:
+                out.same_findings = False
+            run.stdout = ""
+        if not run.ok((0, 1)):
+            out.status = _why(run, None)
+            break
+        out.warm.append(run)
     return out
 
 
@@ -452,7 +517,7 @@ def bench_startup(plain_dir: str, repeats: int) -> Startup:
             if indent == depth + 2:
                 children.append((name, ms))
         out.top_imports = sorted(children, key=lambda item: -item[1])[:6]
-    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "routelint", "check", "--format", "json", plain_dir],
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m"] + check_command(plain_dir)[len(routelint_command()):],
                           capture_output=True, text=True, timeout=300, env=bench_env())
     if done.returncode in (0, 1):
         out.libcst_on_plain_run = bool(re.search(r"\|\s*libcst\b", done.stderr))
@@ -538,15 +603,18 @@ def _peer_cell(result: ToolResult, base: float) -> str:
         return result.status
     if not result.runs:
         return "–"
-    ratio = result.wall / base if base and base == base else float("nan")
-    runs = f", n={len(result.runs)}" if len(result.runs) < 3 else ""
-    return f"{fmt_s(result.wall)} ({ratio:.1f}×{runs})"
+    runs = f"n={len(result.runs)}" if len(result.runs) < 3 else ""
+    if base == base and base > 0:
+        ratio = result.wall / base
+        ratio_text = f"{ratio:.1f}×" if ratio >= 0.95 else f"{ratio:.2f}×" if ratio >= 0.01 else f"{ratio:.3f}×"
+        return f"{fmt_s(result.wall)} ({ratio_text}{', ' + runs if runs else ''})"
+    return f"{fmt_s(result.wall)}{' (' + runs + ')' if runs else ''}"
 
 
 def render(info: dict[str, str], startup: Startup, results: list[CorpusResult], scaling: Optional[tuple[CorpusResult, CorpusResult]],
            peers: list[Tool], args: argparse.Namespace, problems: list[str]) -> str:
     lines = ["## Benchmark results", ""]
-    lines.append(f"Run {info['date']} with `python benchmarks/run.py{' --quick' if args.quick else ''}{' --smoke' if args.smoke else ''}`"
+    lines.append(f"Run {info['date']} with `{shlex.join(['python', 'benchmarks/run.py'] + args.argv)}`"
                  f" ({args.runs} run{'s' if args.runs != 1 else ''} per tool, medians).")
     lines.append("")
     lines.append(f"Machine: {info['cpu']}, {info['nproc']} cores (nproc), {info['memory']} RAM, {info['os']}, {info['python']}; "
@@ -618,17 +686,30 @@ def render(info: dict[str, str], startup: Startup, results: list[CorpusResult], 
         lines.append("")
         lines.append("### Pre-commit shape and re-run")
         lines.append("")
-        lines.append("| corpus | 10 files passed explicitly (wall) | CPU | re-run of the full check (wall) |")
-        lines.append("|---|---:|---:|---:|")
+        lines.append("| corpus | 10 files passed explicitly: wall | CPU | run filling a fresh cache | warm re-run, nothing changed | "
+                     "files parsed when warm | same findings as cold |")
+        lines.append("|---|---:|---:|---:|---:|---:|---|")
+        cached = False
         for result in results:
             pre = result.precommit
             pre_cell = (fmt_s(pre.wall) if pre.status == "ok" else pre.status) if pre else "–"
             pre_cpu = fmt_s(pre.cpu) if pre and pre.status == "ok" else "–"
-            rerun = fmt_s(result.rerun.wall) if result.rerun else "–"
-            lines.append(f"| {result.corpus.name} | {pre_cell} | {pre_cpu} | {rerun} |")
+            rr = result.rerun
+            if rr is None:
+                fill = warm = parsed = same = "–"
+            else:
+                cached = cached or rr.cached
+                fill = fmt_s(rr.fill.wall) if rr.fill and rr.cached else "–"
+                warm = rr.status if rr.status != "ok" else fmt_s(median([r.wall for r in rr.warm]))
+                parsed = str(rr.warm_parsed) if rr.warm_parsed is not None else "–"
+                same = {True: "yes", False: "NO", None: "–"}[rr.same_findings]
+            lines.append(f"| {result.corpus.name} | {pre_cell} | {pre_cpu} | {fill} | {warm} | {parsed} | {same} |")
         lines.append("")
-        lines.append(f"Pre-commit bar: {1000 * PRECOMMIT_BAR_S:.0f} ms. routelint has no result cache yet, so the re-run is a "
-                     "second full run with a warm OS page cache, not a cached run.")
+        lines.append(f"Pre-commit shape: 10 `.py` files spread over the sorted tree, passed explicitly, `--no-cache` (bar "
+                     f"{1000 * PRECOMMIT_BAR_S:.0f} ms). "
+                     + ("Warm re-run: a fresh `--cache-dir` is filled by one run, then the check is re-run with nothing changed "
+                        "(median of 3; bar 300 ms on langchain-community); \"same findings\" compares its diagnostics with the cold run's."
+                        if cached else "This routelint has no result cache: the re-run is a second full run with a warm OS page cache."))
     if peers:
         lines.append("")
         lines.append("### Peers (median wall time; ratio = peer / routelint)")
@@ -691,10 +772,13 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--runs", type=int, default=None, help="runs per tool (default 3; 1 with --quick)")
     parser.add_argument("--cache-dir", default=None, help="where trees, wheels and peer venvs go (default ~/.cache/routelint-bench)")
     parser.add_argument("--no-peers", action="store_true", help="measure routelint only")
-    parser.add_argument("--timeout", type=float, default=300.0, help="seconds before a peer run is stopped (default 300)")
+    parser.add_argument("--timeout", type=float, default=180.0, help="seconds before a peer run is stopped (default 180)")
     parser.add_argument("--slow", type=float, default=60.0, help="a tool slower than this on its first run is measured once (default 60)")
+    parser.add_argument("--only", action="append", default=None, metavar="NAME",
+                        help="measure only the trees whose name contains NAME (repeatable; 'generated' = the generated trees)")
     parser.add_argument("--output", default=None, help="markdown file for the table (default benchmarks/results.md; none with --smoke)")
     args = parser.parse_args(argv)
+    args.argv = list(argv if argv is not None else sys.argv[1:])
     if args.smoke:
         args.quick = True
         args.no_peers = True
@@ -722,7 +806,7 @@ def main(argv: Optional[list[str]] = None) -> int:
 
     problems: list[str] = []
     log("warm-up run (writes bytecode)")
-    measure(routelint_command() + ["check", "--format", "json", base_dir], keep_stdout=False)
+    measure(check_command(base_dir), keep_stdout=False)
     log("start-up: --version, import time, libcst on a plain run")
     startup = bench_startup(plain_dir, 3 if args.smoke else 10)
 
@@ -740,6 +824,8 @@ def main(argv: Optional[list[str]] = None) -> int:
         problems += fetch_problems
     corpora += [Corpus(os.path.basename(os.path.abspath(p)) or p, os.path.abspath(p)) for p in args.paths]
 
+    if args.only:
+        corpora = [c for c in corpora if any(name in c.name for name in args.only)]
     routelint = _routelint_tool()
     results: list[CorpusResult] = []
     failed = False
@@ -748,17 +834,19 @@ def main(argv: Optional[list[str]] = None) -> int:
             problems.append(f"{corpus.root}: not a directory")
             continue
         log(f"measuring {corpus.name}")
-        result = bench_corpus(corpus, routelint, peers, args.runs, args.timeout, args.slow, log)
+        result = bench_corpus(corpus, routelint, peers, args.runs, args.timeout, args.slow, cache, log)
         failed |= result.tools["routelint"].status != "ok"
         results.append(result)
 
-    log("measuring the 10x tree against the base tree, alternating")
-    scaling = bench_scaling(Corpus(f"generated ({args.files} .py)", base_dir), Corpus(f"generated x10 ({10 * args.files} .py)", big_dir),
-                            routelint, args.runs, args.slow, log)
-    for res in scaling:
-        if res.tools["routelint"].status != "ok":
-            failed = True
-            problems.append(f"routelint on {res.corpus.name}: {res.tools['routelint'].status}")
+    scaling = None
+    if not args.only or any(name in "generated" for name in args.only):
+        log("measuring the 10x tree against the base tree, alternating")
+        scaling = bench_scaling(Corpus(f"generated ({args.files} .py)", base_dir), Corpus(f"generated x10 ({10 * args.files} .py)", big_dir),
+                                routelint, args.runs, args.slow, log)
+        for res in scaling:
+            if res.tools["routelint"].status != "ok":
+                failed = True
+                problems.append(f"routelint on {res.corpus.name}: {res.tools['routelint'].status}")
 
     report = render(info, startup, results, scaling, peers, args, problems)
     report += f"\nTotal benchmark time: {time.perf_counter() - started:.0f} s.\n"

@@ -59,7 +59,7 @@ def test_run_without_candidates_does_not_import_libcst(tmp_path: Path) -> None:
         "import sys\n"
         "from routelint.cli import main\n"
         "try:\n"
-        f"    main(['check', '--format', 'json', {str(tree)!r}])\n"
+        f"    main(['check', '--no-cache', '--format', 'json', {str(tree)!r}])\n"
         "except SystemExit as exc:\n"
         "    code = exc.code\n"
         "print('EXIT', code)\n"
@@ -76,7 +76,7 @@ def test_run_without_candidates_does_not_import_libcst(tmp_path: Path) -> None:
 def test_generated_tree_parsed_share_is_under_ten_percent(tmp_path: Path, python_files: int) -> None:
     tree = tmp_path / "generated"
     stats = generate_cached(str(tree), TreeSpec(python_files=python_files))
-    done = subprocess.run([sys.executable, "-m", "routelint", "check", "--format", "json", str(tree)],
+    done = subprocess.run([sys.executable, "-m", "routelint", "check", "--no-cache", "--format", "json", str(tree)],
                           capture_output=True, text=True, timeout=600, env=_env())
     assert done.returncode in (0, 1), done.stderr[-3000:]
     summary = json.loads(done.stdout)["summary"]

@@ -51,7 +51,8 @@ def dotenv_values(text: str) -> dict:
 
 
 def snapshot(root: Path) -> dict:
-    return {path: path.read_bytes() for path in root.rglob("*") if path.is_file()}
+    return {path: path.read_bytes() for path in root.rglob("*")
+            if path.is_file() and ".routelint_cache" not in path.parts}  # the facts cache is not a fixed file
 
 
 def assert_idempotent(root: Path, *extra: str) -> None:
@@ -248,6 +249,42 @@ def test_litellm_fixes_keep_the_prefix_and_use_os_environ(tmp_path):
     fix_tree(tmp_path)
     assert read(tmp_path, "litellm/config.yaml") == LITELLM_FIXED
     assert_idempotent(tmp_path)
+
+
+def test_rl302_pinned_same_model_fixed_in_compose_and_litellm(tmp_path):
+    compose = ("services:\n  api:\n    environment:\n      OPENAI_BASE_URL: https://router.flatkey.ai/v1\n"
+               "      OPENAI_API_KEY: ${FLATKEY_API_KEY}\n      OPENAI_MODEL: gemini-2.5-flash  # cheap\n")
+    litellm = ("model_list:\n  - model_name: flash\n    litellm_params:\n      model: 'openai/gemini-2.5-flash'\n"
+               "      api_base: https://router.flatkey.ai/v1\n      api_key: os.environ/FLATKEY_API_KEY\n")
+    write_tree(tmp_path, {
+        "pyproject.toml": '[tool.routelint.catalog.flatkey]\nmodels = ["gpt-5.5", "google/gemini-2.5-flash"]\n',
+        "docker-compose.yml": compose, "litellm/config.yaml": litellm})
+    assert {d.fix.applicability for d in diagnostics(tmp_path) if d.code == "RL302"} == {UNSAFE}
+    fix_tree(tmp_path)
+    assert read(tmp_path, "docker-compose.yml") == compose.replace(" gemini-2.5-flash  #", " google/gemini-2.5-flash  #")
+    assert read(tmp_path, "litellm/config.yaml") == litellm.replace("'openai/gemini", "'openai/google/gemini")
+    assert_idempotent(tmp_path)
+
+
+@pytest.mark.parametrize("text, quote, kind, ok", [
+    ("https://x.ai/v1", "", "yaml", True),
+    ("${GROQ_API_KEY}", "", "yaml", True),
+    ("${{ secrets.X }}", "", "yaml", True),
+    ("true", "", "yaml", False),  # would load as a boolean
+    ("1.5", "", "yaml", False),
+    ("a: b", "", "yaml", False),
+    ("a #b", "", "yaml", False),
+    ("it's", "'", "yaml", False),
+    ('say "x"', '"', "toml", False),
+    ("x", "", "toml", False),  # TOML and JSON strings are always quoted
+    ("a b", "", "dotenv", False),
+    ("a\\b", '"', "json", False),
+    ("x", None, "yaml", False),
+])
+def test_replacement_text_must_fit_its_delimiters(text, quote, kind, ok):
+    from routelint.checks.config_fixes import fits
+
+    assert fits(text, quote, kind) is ok
 
 
 # --------------------------------------------------------------------------- GitHub Actions
@@ -458,7 +495,7 @@ def _parsed(root: Path) -> dict[Path, None]:
 def test_fixture_config_files_fixed_still_parse_and_second_fix_is_a_no_op(tmp_path, fixture):
     root = tmp_path / fixture
     shutil.copytree(FIXTURES / fixture, root, symlinks=True)
-    before = {path: path.read_bytes() for path in root.rglob("*") if path.is_file()}
+    before = snapshot(root)
     parsed = _parsed(root)
     first = fix_tree(root)
     assert "Traceback" not in first.output and "0 fixed" not in first.stderr

@@ -48,10 +48,14 @@ def cli() -> None:
 @click.option("--add-suppressions", is_flag=True, help="Write a `# routelint: ignore[CODE]` comment for every current finding.")
 @click.option("--write-baseline", type=click.Path(dir_okay=False), default=None, help="Record the current findings in this baseline file.")
 @click.option("--baseline", type=click.Path(dir_okay=False), default=None, help="Report only findings this baseline file does not record.")
+@click.option("--no-cache", is_flag=True, help="Analyse every file again instead of reusing cached facts.")
+@click.option("--cache-dir", default=".routelint_cache", show_default=True, type=click.Path(file_okay=False),
+              help="Where per-file facts are cached (safe to delete).")
 def check(paths: Sequence[str], output_format: Optional[str], select: Optional[str], ignore: Optional[str], exit_zero: bool,
           jobs: int, no_color: bool, config_path: Optional[str], output_file: Optional[str], statistics: bool = False,
           ignore_suppressions: bool = False, add_suppressions: bool = False, write_baseline: Optional[str] = None,
-          baseline: Optional[str] = None, **fix_flags: bool) -> None:
+          baseline: Optional[str] = None, no_cache: bool = False, cache_dir: str = ".routelint_cache",
+          **fix_flags: bool) -> None:
     """Check PATHS (default: the current directory) and report findings."""
     from routelint.config import ConfigError, ConfigSet
     from routelint.engine import run
@@ -60,7 +64,8 @@ def check(paths: Sequence[str], output_format: Optional[str], select: Optional[s
     try:  # each file gets its own layered configuration; --config replaces discovery
         configs = ConfigSet(config_path, select=_codes(select), ignore=_codes(ignore))
         config = configs.for_path(paths[0])
-        result = run(paths, config, jobs=jobs, configs=configs, ignore_suppressions=ignore_suppressions)
+        result = run(paths, config, jobs=jobs, configs=configs, ignore_suppressions=ignore_suppressions,
+                     cache_dir=None if no_cache else cache_dir)
     except ConfigError as exc:
         raise _fail(str(exc))
     except FileNotFoundError as exc:

@@ -91,11 +91,11 @@ def _matches(code: str, prefixes: Sequence[str]) -> bool:
 
 
 def _codes(where: str, key: str, value: Any) -> tuple[str, ...]:
-    from routelint.rules_docs import all_rules
+    from routelint.rules_docs import rule_meta
 
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise ConfigError(f"{where}: {key} must be a list of rule codes or prefixes such as \"RL2\"")
-    known = all_rules()
+    known = rule_meta()
     for item in value:
         if item.upper() != "ALL" and not any(code.startswith(item.upper()) for code in known):
             raise ConfigError(f"{where}: {key}: {item!r} matches no rule (rules: {', '.join(sorted(known))})")

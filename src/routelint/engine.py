@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import posixpath
 import subprocess
@@ -17,9 +18,11 @@ from routelint.config import Config, ConfigSet, project_settings
 from routelint.diagnostics import Diagnostic
 from routelint.discover import DOTENV, PYTHON, SourceFile, discover, file_kind
 from routelint.facts import FileFacts
+from routelint.catalog.urls import provider_for_url
+from routelint.modules import stem_index, targets
 from routelint.prefilter import build_prefilter
 from routelint.project import Resolver, Route
-from routelint.scan import ScanContext, analyze_file
+from routelint.scan import ScanContext, analyze_file, read_source
 from routelint.sdks import shipped_sdks
 
 POOL_THRESHOLD = 24  # fewer files than this are faster in-process than through a pool
@@ -83,6 +86,48 @@ def _analyze_all(items: list[tuple[SourceFile, bool]], ctx: ScanContext, jobs: i
         return results
 
 
+def _analyze_cached(items: list[tuple[SourceFile, bool]], ctx: ScanContext, jobs: int,
+                    progress: Optional[Callable[[int], None]], cache) -> list[Optional[FileFacts]]:
+    """`_analyze_all` for the files whose content (under this run's salt) is not cached yet."""
+    if cache is None:
+        return _analyze_all(items, ctx, jobs, progress)
+    from routelint.cache import MISSING, file_digest
+
+    results: list[Optional[FileFacts]] = [None] * len(items)
+    todo: list[tuple[int, Optional[str]]] = []
+    for index, (source, forced) in enumerate(items):
+        data, _ = read_source(source.path)
+        digest = file_digest(data) if data is not None else None
+        hit = cache.get(source.path, digest, forced) if digest else MISSING
+        if hit is MISSING:
+            todo.append((index, digest))
+            continue
+        results[index] = hit
+        if progress:
+            progress(1)
+    fresh = _analyze_all([items[index] for index, _ in todo], ctx, jobs, progress)
+    for (index, digest), facts in zip(todo, fresh):
+        results[index] = facts
+        if digest:
+            cache.put(items[index][0].path, digest, items[index][1], facts)
+    return results
+
+
+def open_cache(directory: Optional[str], catalog: Catalog, configs: Sequence[Config]):
+    """The facts cache for this tool version, catalog, SDK data and configuration; None when off."""
+    if not directory:
+        return None
+    from pathlib import Path
+
+    from routelint import __version__
+    from routelint.cache import FactsCache
+
+    sdks = shipped_sdks()
+    salt = "\0".join([__version__, catalog.digest, hashlib.sha256(b"".join(sdks.digest_parts)).hexdigest(),
+                       *sorted(repr(config) for config in configs)])
+    return FactsCache(Path(directory), salt)
+
+
 def git_ignored(paths: Sequence[str]) -> frozenset[str]:
     """Which of these files git ignores (a local .env). A tracked file is not ignored, even when a pattern
     matches it (`git add -f .env`). Outside a repository: none."""
@@ -112,6 +157,7 @@ def run(
     progress: Optional[Callable[[str, int, int], None]] = None,
     configs: Optional[ConfigSet] = None,
     ignore_suppressions: bool = False,
+    cache_dir: Optional[str] = None,
 ) -> RunResult:
     """Check `paths`. `config` applies to every file unless `configs` gives each file its own
     (layered discovery, as `routelint check` does); its providers and pinned catalogs count either way."""
@@ -137,19 +183,22 @@ def run(
         if progress:
             progress("analysing", done[0], len(analysed))
 
-    results = _analyze_all([(source, False) for source in analysed], ctx, jobs, tick if progress else None)
+    cache = open_cache(cache_dir, catalog, _distinct([config, *per_file]))
+    results = _analyze_cached([(source, False) for source in analysed], ctx, jobs, tick if progress else None, cache)
     files = [facts for facts in results if facts is not None]
     by_path = {source.path: source for source in analysed}
     # second stage: modules the parsed files import from the scanned tree, which the prefilter skipped
     parsed = {facts.path for facts in files if facts.parsed or facts.problems}
     for _ in range(MAX_IMPORT_ROUNDS):
-        wanted = _imported_unparsed(files, parsed, by_path)
+        wanted = _more_to_parse(files, parsed, by_path, catalog)
         if not wanted:
             break
-        extra = _analyze_all([(by_path[path], True) for path in wanted], ctx, jobs, None)
+        extra = _analyze_cached([(by_path[path], True) for path in wanted], ctx, jobs, None, cache)
         replaced = {facts.path: facts for facts in extra if facts is not None}
         files = [replaced.get(facts.path, facts) for facts in files]
         parsed.update(wanted)
+    if cache is not None:
+        cache.save()
     resolver = Resolver(files, catalog)
     routes = resolver.build_routes(files)
     ignored_paths = git_ignored([facts.path for facts in files if facts.secrets])
@@ -208,13 +257,13 @@ def _apply_suppressions(
     diagnostics: list[Diagnostic], files: list[FileFacts], configs: ConfigSet, context_paths: set[str]
 ) -> tuple[list[Diagnostic], int]:
     """Drop what suppression comments hide; report the comments that hide nothing (RL002)."""
-    from routelint.rules_docs import all_rules
+    from routelint.rules_docs import rule_meta
     from routelint.suppressions import UNUSED_CODE, apply, unused_message
 
     suppressions = [suppression for facts in files for suppression in facts.suppressions]
     if not suppressions:
         return diagnostics, 0
-    rules = all_rules()
+    rules = rule_meta()
     applied = apply(
         diagnostics,
         suppressions,
@@ -315,28 +364,28 @@ def project_env_files(sources: Sequence[SourceFile], configs: ConfigSet) -> list
     return found
 
 
-def _imported_unparsed(files: Iterable[FileFacts], parsed: set[str], by_path: dict[str, SourceFile]) -> list[str]:
-    """Python files of the tree that parsed files import but the prefilter did not keep."""
-    python_paths = [path for path, source in by_path.items() if source.kind == PYTHON and path not in parsed]
-    if not python_paths:
+def _more_to_parse(files: list[FileFacts], parsed: set[str], by_path: dict[str, SourceFile], catalog: Catalog) -> list[str]:
+    """Python files the prefilter skipped that a route still depends on: modules that parsed files
+    import (constants, settings, factories), and modules that import a module defining a route, a
+    client or a route constant (`from app.llm import client` then `client.files.create(...)`)."""
+    unparsed = {path for path, source in by_path.items() if source.kind == PYTHON and path not in parsed}
+    if not unparsed:
         return []
-    stems: dict[str, list[str]] = {}
-    for path in python_paths:
-        stem = path[:-3]
-        if stem.endswith("/__init__"):
-            stem = stem[: -len("/__init__")]
-        parts = stem.split("/")
-        for index in range(len(parts)):
-            stems.setdefault("/".join(parts[index:]), []).append(path)
     wanted: set[str] = set()
+    unparsed_index = stem_index(unparsed)
+    route_modules = [facts.path for facts in files if facts.path in parsed and _defines_route(facts, catalog)]
+    route_index = stem_index(route_modules)
     for facts in files:
-        if not facts.parsed:
-            continue
-        for module, member in facts.client_imports.values():
-            kind, _, name = module.partition(":")
-            stem = name if kind == "path" else name.replace(".", "/")
-            for candidate in (stem, f"{stem}/{member.split('.')[0]}"):
-                for path in stems.get(candidate, []):
-                    if kind != "path" or path in (candidate + ".py", candidate + "/__init__.py"):
-                        wanted.add(path)
+        if facts.path in parsed:
+            for reference, member in facts.imports:
+                wanted.update(targets(unparsed_index, reference, member))
+        elif facts.path in unparsed and route_modules:
+            if any(next(targets(route_index, reference, member), None) for reference, member in facts.imports):
+                wanted.add(facts.path)
     return sorted(wanted)
+
+
+def _defines_route(facts: FileFacts, catalog: Catalog) -> bool:
+    if facts.routes or facts.client_exports:
+        return True
+    return any(value.text and provider_for_url(catalog, value.text) is not None for value in facts.exports.values())

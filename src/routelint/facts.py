@@ -202,6 +202,8 @@ class FileFacts:
     # names this module imports from other modules, as (module, name), resolved across the tree
     client_imports: dict[str, tuple[str, str]] = field(default_factory=dict)
     suppressions: list[Suppression] = field(default_factory=list)
+    # every import of a Python module, read from its text (parsed or not): (module reference, member)
+    imports: tuple[tuple[str, str], ...] = ()
     parsed: bool = False  # did this file reach a full parser (for the benchmark's share)
     # for fixes (Python): digest of the analysed text, so the fixer never writes a file changed since;
     # plain string literals that may hold a key, as (span incl. quotes, value, prefix + quote);

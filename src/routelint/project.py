@@ -9,12 +9,12 @@ from typing import Iterable, Optional
 
 from routelint.catalog.model import Catalog, Provider
 from routelint.catalog.urls import provider_for_url
+from routelint.modules import stem_index, targets
 from routelint.facts import (
     ENV,
     LITERAL,
     ORIGIN_ENV_FILE,
     REF,
-    UNKNOWN,
     UNKNOWN_VALUE,
     EndpointCall,
     EnvDefinition,
@@ -30,36 +30,17 @@ class ModuleIndex:
     """Find the scanned file behind a module reference (`mod:app.config` or `path:pkg/config`)."""
 
     def __init__(self, files: Iterable[FileFacts]) -> None:
-        self.by_path: dict[str, FileFacts] = {}
-        self.by_stem: dict[str, list[str]] = {}
-        for facts in files:
-            if facts.kind != "python":
-                continue
-            self.by_path[facts.path] = facts
-            stem = facts.path[:-3] if facts.path.endswith(".py") else facts.path
-            if stem.endswith("/__init__"):
-                stem = stem[: -len("/__init__")]
-            self.by_stem.setdefault(stem, []).append(facts.path)
-            parts = stem.split("/")
-            for index in range(1, len(parts)):
-                self.by_stem.setdefault("/".join(parts[index:]), []).append(facts.path)
+        self.by_path: dict[str, FileFacts] = {facts.path: facts for facts in files if facts.kind == "python"}
+        self.by_stem = stem_index(self.by_path)
 
-    def find(self, module_ref: str, near: Optional[str] = None) -> Optional[FileFacts]:
-        kind, _, name = module_ref.partition(":")
-        stem = name if kind == "path" else name.replace(".", "/")
-        stem = posixpath.normpath(stem) if stem else stem
-        candidates = self.by_stem.get(stem, [])
-        if kind == "path":
-            candidates = [path for path in candidates if path in (stem + ".py", stem + "/__init__.py")]
+    def find(self, reference: str, near: Optional[str] = None) -> Optional[FileFacts]:
+        candidates = list(targets(self.by_stem, reference))
         if not candidates:
             return None
         if near and len(candidates) > 1:
             here = posixpath.dirname(near)
             candidates = sorted(candidates, key=lambda path: (not path.startswith(here), len(path)))
         return self.by_path[candidates[0]]
-
-    def referenced_modules(self, facts: FileFacts) -> set[str]:
-        return {module for module, _ in facts.client_imports.values()}
 
 
 class ProjectEnv:
@@ -219,8 +200,4 @@ class Resolver:
         return None
 
 
-def needed_modules(resolver: Resolver, facts: FileFacts) -> set[str]:
-    return {module for module, _ in facts.client_imports.values() if resolver.modules.find(module, near=facts.path) is None}
-
-
-__all__ = ["Resolver", "Route", "ProjectEnv", "ModuleIndex", "UNKNOWN", "needed_modules"]
+__all__ = ["Resolver", "Route", "ProjectEnv", "ModuleIndex"]

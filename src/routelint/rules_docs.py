@@ -6,12 +6,13 @@ fix safety) and its valid/invalid examples are both its tests and its documentat
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
-from routelint.data import load_toml, rules_dir
+from routelint.data import load_toml, rules_dir, tomllib
 
 SECTIONS = (
     ("what_it_does", "What it does"),
@@ -87,6 +88,33 @@ def all_rules() -> dict[str, RuleDoc]:
         rule = load_rule(path)
         rules[rule.code] = rule
     return rules
+
+
+_EXAMPLES = re.compile(r"^\[\[(?:valid|invalid)\]\]", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class RuleMeta:
+    code: str
+    name: str
+    severity: str
+    summary: str
+
+
+@lru_cache(maxsize=1)
+def rule_meta() -> dict[str, RuleMeta]:
+    """Code, name, severity and summary of every rule, read from the top of each rule file only:
+    a run needs these, not the docs and examples below them (which cost far more to parse)."""
+    metas = {}
+    for path in sorted((rules_dir() / "checks").glob("RL*.toml")):
+        text = path.read_text(encoding="utf-8")
+        head = _EXAMPLES.split(text, 1)[0]  # the top-level keys end where the examples begin
+        try:
+            data = tomllib.loads(head)
+        except tomllib.TOMLDecodeError:  # an unusual layout: read the whole file
+            data = tomllib.loads(text)
+        metas[data["code"]] = RuleMeta(data["code"], data["name"], data["severity"], data["summary"])
+    return metas
 
 
 def rule(code: str) -> Optional[RuleDoc]:

@@ -13,6 +13,7 @@ from routelint.catalog.keys import find_keys
 from routelint.catalog.model import Catalog
 from routelint.discover import ANALYSED_KINDS, DOTENV, JSON, PYTHON, TOML, YAML, SourceFile
 from routelint.facts import FileFacts, ProblemFact, SecretCandidate, Span
+from routelint.modules import imports_in
 from routelint.prefilter import Prefilter
 from routelint.suppressions import comment_start, find_suppressions
 from routelint.sdks import SdkCatalog
@@ -107,6 +108,8 @@ def analyze_file(source: SourceFile, ctx: ScanContext, force: bool = False) -> O
     else:
         facts = FileFacts(path=source.path, kind=source.kind)
     facts.secrets = secrets + facts.secrets  # raw-text keys, plus keys a frontend decoded
+    if source.kind == PYTHON:  # cheap, for every Python file: which files pull in which modules
+        facts.imports = imports_in(source.path, text)
     facts.suppressions = find_suppressions(source.kind, source.path, text)
     if not facts.digest and source.kind != PYTHON:  # fixes of config and env files (issue 5)
         from routelint.frontends.python import text_digest

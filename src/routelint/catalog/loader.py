@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
 from routelint.catalog.model import KINDS, Catalog, KeyPattern, Provider
-from routelint.data import load_toml, rules_dir
+from routelint.data import load_toml, rules_dir, tomllib
 
 
 class CatalogError(ValueError):
@@ -107,30 +108,36 @@ def provider_from_table(data: dict[str, Any], where: str) -> Provider:
     )
 
 
-def load_catalog(
-    directory: Optional[Path] = None,
-    extra_providers: Iterable[dict[str, Any]] = (),
-    pinned: Optional[dict[str, tuple[str, ...]]] = None,
-) -> Catalog:
-    """Read every provider file plus `catalog.toml` (shared vocabulary) and any user-defined providers."""
-    root = directory or rules_dir()
+@lru_cache(maxsize=4)
+def _shipped(root: Path) -> tuple[dict[str, Provider], dict[str, Any], bytes]:
+    """The provider files and shared vocabulary under `root`, parsed once per process."""
     digest = hashlib.sha256()
     providers: dict[str, Provider] = {}
-    files = sorted((root / "providers").glob("*.toml"))
-    for path in files:
+    for path in sorted((root / "providers").glob("*.toml")):
         raw_bytes = path.read_bytes()
         digest.update(path.name.encode() + b"\0" + raw_bytes)
         try:
-            data = load_toml(path)
-        except Exception as exc:  # tomllib.TOMLDecodeError
+            data = tomllib.loads(raw_bytes.decode("utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise CatalogError(f"{path}: {exc}") from None
         provider = provider_from_table(data, str(path))
         if provider.id in providers:
             raise CatalogError(f"{path}: duplicate provider id {provider.id!r}")
         providers[provider.id] = provider
     shared_path = root / "catalog.toml"
-    shared = load_toml(shared_path)
     digest.update(shared_path.read_bytes())
+    return providers, load_toml(shared_path), digest.digest()
+
+
+def load_catalog(
+    directory: Optional[Path] = None,
+    extra_providers: Iterable[dict[str, Any]] = (),
+    pinned: Optional[dict[str, tuple[str, ...]]] = None,
+) -> Catalog:
+    """Every provider file plus `catalog.toml` (shared vocabulary) and any user-defined providers."""
+    shipped, shared, shipped_digest = _shipped((directory or rules_dir()).resolve())
+    digest = hashlib.sha256(shipped_digest)
+    providers = dict(shipped)
     for index, table in enumerate(extra_providers):
         provider = provider_from_table(table, f"config provider #{index + 1}")
         digest.update(repr(sorted(table.items())).encode())

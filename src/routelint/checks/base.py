@@ -9,7 +9,7 @@ from routelint.catalog.model import Catalog
 from routelint.diagnostics import Diagnostic, Fix
 from routelint.facts import FileFacts, Location, Span, Value
 from routelint.project import Route
-from routelint.rules_docs import all_rules
+from routelint.rules_docs import rule_meta
 
 
 @dataclass
@@ -37,7 +37,7 @@ def diagnostic(
     secrets: Iterable[str] = (),
     fix: Optional[Fix] = None,
 ) -> Diagnostic:
-    doc = all_rules()[code]
+    doc = rule_meta()[code]
     return Diagnostic(
         code=code,
         name=doc.name,

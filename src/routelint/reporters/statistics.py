@@ -8,12 +8,12 @@ from typing import TextIO
 
 from routelint.engine import RunResult
 from routelint.reporters.common import summary_line
-from routelint.rules_docs import DOCS_URL, all_rules
+from routelint.rules_docs import DOCS_URL, rule_meta
 
 
 def rows(result: RunResult) -> list[dict]:
     counts = Counter(diagnostic.code for diagnostic in result.diagnostics)
-    rules = all_rules()
+    rules = rule_meta()
     severities: dict[str, set[str]] = {}
     for diagnostic in result.diagnostics:
         severities.setdefault(diagnostic.code, set()).add(diagnostic.severity)

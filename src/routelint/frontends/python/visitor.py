@@ -6,7 +6,6 @@ costs several times the parse; positions come from libcst's PositionProvider.
 
 from __future__ import annotations
 
-import posixpath
 from dataclasses import dataclass, field
 from typing import Optional, Union
 
@@ -32,6 +31,7 @@ from routelint.facts import (
     env_value,
 )
 from routelint.frontends.python.evaluate import Evaluator, as_ref, string_text
+from routelint.modules import module_ref
 from routelint.sdks import LegacySpec, SdkCatalog, Sink
 
 _CHAIN_NOISE = {"with_raw_response", "with_streaming_response"}
@@ -119,13 +119,7 @@ class RouteVisitor(cst.CSTVisitor):
         return dotted
 
     def _module_ref(self, module: str, level: int) -> str:
-        if level == 0:
-            return "mod:" + module
-        base = posixpath.dirname(self.path)
-        for _ in range(level - 1):
-            base = posixpath.dirname(base)
-        tail = module.replace(".", "/")
-        return "path:" + (posixpath.join(base, tail) if tail else base)
+        return module_ref(self.path, module, level)
 
     # ---------------------------------------------------------------- module pre-pass
     def visit_Module(self, node: cst.Module) -> None:
