@@ -53,16 +53,27 @@ def diagnostic(
     )
 
 
-def provenance(reported_path: str, *parts: tuple[str, Optional[Value]]) -> tuple[str, list[tuple[str, Location]]]:
-    """' (base URL from .env:3)' for each value this diagnostic depends on that another file supplied."""
+def provenance(reported_path: str, *parts: tuple[str, object]) -> tuple[str, list[tuple[str, Location]]]:
+    """' (base URL from .env:3; client at app.py:5)' for each thing this diagnostic depends on that
+    another file holds: a Value with known text (named by where it is written) or a Location."""
     notes: list[str] = []
     related: list[tuple[str, Location]] = []
-    for what, value in parts:
-        if value is None or value.loc is None or value.text is None or value.loc.path == reported_path:
+    for what, part in parts:
+        if isinstance(part, Value):
+            where = part.loc if part.text is not None else None
+            label = f"{what} from"
+        else:
+            where, label = part if isinstance(part, Location) else None, f"{what} at"
+        if where is None or where.path == reported_path:
             continue
-        notes.append(f"{what} from {value.loc.path}:{value.loc.span.line}")
-        related.append((f"{what} from", value.loc))
+        notes.append(f"{label} {where.path}:{where.span.line}")
+        related.append((label, where))
     return ((" (" + "; ".join(notes) + ")") if notes else ""), related
+
+
+def site_of(route) -> Location:
+    """Where a route is set up (the client constructor, the config block)."""
+    return Location(route.site.path, route.site.span)
 
 
 def snippet(text: str, limit: int = 60) -> str:

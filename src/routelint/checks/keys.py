@@ -6,7 +6,7 @@ import hashlib
 from typing import Iterator, Optional
 
 from routelint.catalog.keys import is_placeholder, key_provider, looks_like_env_var_name, provider_for_key_env
-from routelint.checks.base import CheckContext, diagnostic, provenance
+from routelint.checks.base import CheckContext, diagnostic, provenance, site_of
 from routelint.checks import config_fixes, fixes
 from routelint.diagnostics import Diagnostic
 from routelint.facts import ENV, LITERAL, Location, ORIGIN_ENV_FILE
@@ -67,7 +67,8 @@ def key_route_mismatch(ctx: CheckContext) -> Iterator[Diagnostic]:
         seen.add((where.path, where.span))
         implicit = " (the SDK reads it because no api_key is passed)" if key.implicit else ""
         # name the file that supplied the key only when its value decided the verdict
-        note, related = provenance(where.path, ("base URL", route.base), ("key", key if by_value else None))
+        note, related = provenance(where.path, ("base URL", route.base), ("key", key if by_value else None),
+                                   ("client", site_of(route)))
         expected = ", ".join(provider.key_env) or "its own key"
         fix = _route_key_fix(ctx, route, where)
         yield diagnostic(

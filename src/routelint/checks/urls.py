@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Iterator
 
 from routelint.catalog.urls import native_root_problems, parse_url, provider_for_url, sdk_base_url_problems
-from routelint.checks.base import CheckContext, diagnostic, snippet
+from routelint.checks.base import CheckContext, diagnostic, provenance, site_of, snippet
 from routelint.checks import config_fixes, fixes
 from routelint.diagnostics import Diagnostic
-from routelint.facts import CONSUMER_HTTP, CONSUMER_NATIVE, LITERAL, ORIGIN_CODE, ORIGIN_ENV_FILE, Location
+from routelint.facts import CONSUMER_HTTP, CONSUMER_NATIVE, LITERAL, ORIGIN_CODE, ORIGIN_ENV_FILE
 
 
 def hardcoded_base_url(ctx: CheckContext) -> Iterator[Diagnostic]:
@@ -89,10 +89,7 @@ def malformed_base_url(ctx: CheckContext) -> Iterator[Diagnostic]:
             reasons = "; ".join(problem.message for problem in problems)
             suggestion = next((problem.suggestion for problem in problems if problem.suggestion), None)
             hint = f"; use {suggestion!r}" if suggestion else ""
-            note, related = "", []
-            if value.loc.path != route.site.path:
-                site = Location(route.site.path, route.site.span)
-                note, related = f" (used by the client at {site.path}:{site.span.line})", [("client at", site)]
+            note, related = provenance(value.loc.path, ("client", site_of(route)))
             fix = None
             if suggestion and value.origin != ORIGIN_ENV_FILE and _only_sdk_consumers(ctx, key):
                 fix = fixes.replace_literal(ctx, value, suggestion, fixes.SAFE, f"Use the base URL {suggestion!r}")

@@ -1,0 +1,53 @@
+"""`routelint check fixtures/demo-app` — the quick start — shows every rule at its exact position."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import DEMO_APP, REPO, run_cli
+
+EXPECTED = [
+    (".env.example", 3, 17, "RL102"),
+    ("app/agent.py", 13, 1, "RL401"),
+    ("app/chains.py", 15, 29, "RL302"),
+    ("app/config.py", 6, 19, "RL101"),
+    ("app/config.py", 6, 19, "RL103"),
+    ("app/config.py", 11, 17, "RL301"),
+    ("app/openrouter_fallback.py", 8, 47, "RL103"),
+    ("app/openrouter_fallback.py", 12, 30, "RL202"),
+    ("app/openrouter_fallback.py", 17, 15, "RL301"),
+    ("app/router_client.py", 8, 14, "RL101"),
+    ("app/router_client.py", 8, 14, "RL102"),
+    ("app/router_client.py", 9, 13, "RL203"),
+    ("app/router_client.py", 12, 57, "RL201"),
+    ("app/router_client.py", 12, 58, "RL202"),
+    ("app/router_client.py", 17, 15, "RL302"),
+    ("app/summarizer.py", 9, 48, "RL201"),
+    ("app/summarizer.py", 22, 20, "RL401"),
+    ("docker-compose.yml", 11, 24, "RL201"),
+    ("litellm/config.yaml", 5, 7, "RL103"),
+    ("litellm/config.yaml", 10, 21, "RL302"),
+    ("litellm/config.yaml", 17, 17, "RL102"),
+    ("scripts/legacy_report.py", 5, 1, "RL001"),
+    ("scripts/local_eval.py", 5, 25, "RL101"),
+    ("worker/.env", 3, 16, "RL201"),
+    ("worker/.env", 3, 16, "RL202"),
+    ("worker/jobs.py", 10, 15, "RL302"),
+]
+
+
+def test_demo_app_shows_every_rule_at_its_position():
+    result = run_cli("check", "--format", "json", "--no-cache", "fixtures/demo-app", cwd=REPO)
+    assert result.exit_code == 1
+    document = json.loads(result.output)
+    found = [(d["path"].removeprefix("fixtures/demo-app/"), d["line"], d["column"], d["code"]) for d in document["diagnostics"]]
+    assert found == EXPECTED
+    rules = {"RL001", "RL101", "RL102", "RL103", "RL201", "RL202", "RL203", "RL301", "RL302", "RL401"}
+    assert {code for *_, code in found} == rules
+
+
+def test_clean_files_of_the_demo_stay_clean():
+    result = run_cli("check", "--format", "json", "--no-cache", str(DEMO_APP / "app" / "clean_client.py"),
+                     str(DEMO_APP / "app" / "settings.py"), cwd=REPO)
+    document = json.loads(result.output)
+    assert document["diagnostics"] == [] and result.exit_code == 0
