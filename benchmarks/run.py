@@ -392,6 +392,8 @@ def bench_corpus(corpus: Corpus, routelint: Tool, peers: list[Tool], runs: int, 
                 continue
             if result.runs and result.runs[0].wall > slow:
                 continue  # a slow tool is measured once: its ratio does not need three runs to be clear
+            if result.runs and results["routelint"].status != "ok":
+                continue  # no ratio to compute: one run of each peer says enough
             run = measure(tool.command("."), cwd=corpus.root, env=tool.env, timeout=None if tool is routelint else timeout)
             if not run.ok(tool.accepted):
                 result.status = _why(run, timeout)
@@ -517,17 +519,20 @@ def bench_startup(plain_dir: str, repeats: int) -> Startup:
             if indent == depth + 2:
                 children.append((name, ms))
         out.top_imports = sorted(children, key=lambda item: -item[1])[:6]
-    done = subprocess.run([sys.executable, "-X", "importtime", "-m"] + check_command(plain_dir)[len(routelint_command()):],
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "routelint"] + check_command(plain_dir)[len(routelint_command()):],
                           capture_output=True, text=True, timeout=300, env=bench_env())
+    summary = None
     if done.returncode in (0, 1):
-        out.libcst_on_plain_run = bool(re.search(r"\|\s*libcst\b", done.stderr))
         try:
             summary = json.loads(done.stdout)["summary"]
-            out.plain_run_note = f"{summary.get('files')} files, {summary.get('files_parsed')} parsed"
-        except (ValueError, KeyError):
-            pass
+        except (ValueError, KeyError, TypeError):
+            summary = None
+    if summary is not None:  # only a run that really checked the folder says anything about libcst
+        out.libcst_on_plain_run = bool(re.search(r"\|\s*libcst\b", done.stderr))
+        out.plain_run_note = f"{summary.get('files')} files, {summary.get('files_parsed')} parsed"
     else:
-        out.plain_run_note = f"run failed (exit {done.returncode}): {(done.stderr.strip().splitlines() or ['?'])[-1][:120]}"
+        last = [line for line in done.stderr.strip().splitlines() if not line.startswith("import time:")] or ["?"]
+        out.plain_run_note = f"run failed (exit {done.returncode}): {last[-1][:120]}"
     return out
 
 
@@ -687,8 +692,8 @@ def render(info: dict[str, str], startup: Startup, results: list[CorpusResult], 
         lines.append("### Pre-commit shape and re-run")
         lines.append("")
         lines.append("| corpus | 10 files passed explicitly: wall | CPU | run filling a fresh cache | warm re-run, nothing changed | "
-                     "files parsed when warm | same findings as cold |")
-        lines.append("|---|---:|---:|---:|---:|---:|---|")
+                     "same findings as cold |")
+        lines.append("|---|---:|---:|---:|---:|---|")
         cached = False
         for result in results:
             pre = result.precommit
@@ -696,14 +701,13 @@ def render(info: dict[str, str], startup: Startup, results: list[CorpusResult], 
             pre_cpu = fmt_s(pre.cpu) if pre and pre.status == "ok" else "–"
             rr = result.rerun
             if rr is None:
-                fill = warm = parsed = same = "–"
+                fill = warm = same = "–"
             else:
                 cached = cached or rr.cached
                 fill = fmt_s(rr.fill.wall) if rr.fill and rr.cached else "–"
                 warm = rr.status if rr.status != "ok" else fmt_s(median([r.wall for r in rr.warm]))
-                parsed = str(rr.warm_parsed) if rr.warm_parsed is not None else "–"
                 same = {True: "yes", False: "NO", None: "–"}[rr.same_findings]
-            lines.append(f"| {result.corpus.name} | {pre_cell} | {pre_cpu} | {fill} | {warm} | {parsed} | {same} |")
+            lines.append(f"| {result.corpus.name} | {pre_cell} | {pre_cpu} | {fill} | {warm} | {same} |")
         lines.append("")
         lines.append(f"Pre-commit shape: 10 `.py` files spread over the sorted tree, passed explicitly, `--no-cache` (bar "
                      f"{1000 * PRECOMMIT_BAR_S:.0f} ms). "

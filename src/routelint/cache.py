@@ -57,17 +57,16 @@ def _encode(value: Any) -> Any:
     return value
 
 
-def _decode(value: Any) -> Any:
-    if isinstance(value, list):
-        return [_decode(item) for item in value]
-    if isinstance(value, dict):
-        if "__tuple" in value:
-            return tuple(_decode(item) for item in value["__tuple"])
-        if "__dict" in value:
-            return {_decode(key): _decode(item) for key, item in value["__dict"]}
-        cls = _TYPES[value["__t"]]  # KeyError: not one of ours, the entry is dropped
-        names = {field.name for field in dataclasses.fields(cls)}
-        return cls(**{key: _decode(item) for key, item in value.items() if key in names})
+def _hook(value: dict) -> Any:
+    """json's object hook: rebuild tuples, dicts with non-string keys and our dataclasses while the
+    C parser reads the file. Anything else marked as a type is refused (the whole file is dropped)."""
+    if "__tuple" in value:
+        return tuple(value["__tuple"])
+    if "__dict" in value:
+        return {key if not isinstance(key, list) else tuple(key): item for key, item in value["__dict"]}
+    if "__t" in value:
+        cls = _TYPES[value.pop("__t")]  # KeyError: not one of ours
+        return cls(**value)
     return value
 
 
@@ -80,16 +79,16 @@ class FactsCache:
         self.directory = directory
         self.salt = hashlib.blake2b(salt.encode(), digest_size=12).hexdigest()
         self.path = directory / f"facts-{self.salt}.json"
-        self.entries: dict[str, list] = {}  # path -> [content digest, forced, encoded facts or None]
+        self.entries: dict[str, list] = {}  # path -> [content digest, forced, facts or None]
         self.dirty = False
         self._load()
 
     def _load(self) -> None:
         try:
             with open(self.path, encoding="utf-8") as handle:
-                document = json.load(handle)
-        except (OSError, ValueError):
-            return
+                document = json.load(handle, object_hook=_hook)
+        except (OSError, ValueError, KeyError, TypeError):
+            return  # missing, damaged or foreign: start afresh
         if isinstance(document, dict) and document.get("format") == FORMAT and isinstance(document.get("files"), dict):
             self.entries = document["files"]
 
@@ -98,15 +97,10 @@ class FactsCache:
         entry = self.entries.get(path)
         if not entry or entry[0] != digest or (forced and not entry[1]):
             return MISSING
-        if entry[2] is None:
-            return None
-        try:
-            return _decode(entry[2])
-        except (KeyError, TypeError, ValueError):
-            return MISSING
+        return entry[2]
 
     def put(self, path: str, digest: str, forced: bool, value: Optional[facts_module.FileFacts]) -> None:
-        self.entries[path] = [digest, forced, _encode(value) if value is not None else None]
+        self.entries[path] = [digest, forced, value]
         self.dirty = True
 
     def save(self) -> None:
@@ -119,7 +113,9 @@ class FactsCache:
                 ignore.write_text("# routelint's cache: safe to delete, never commit\n*\n", encoding="utf-8")
             handle, temporary = tempfile.mkstemp(prefix=".facts-", suffix=".tmp", dir=self.directory)
             with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump({"format": FORMAT, "files": self.entries}, out, separators=(",", ":"))
+                json.dump({"format": FORMAT, "files": {path: [digest, forced, _encode(value)]
+                                                      for path, (digest, forced, value) in self.entries.items()}},
+                          out, separators=(",", ":"))
             os.replace(temporary, self.path)
             self._prune()
         except OSError:

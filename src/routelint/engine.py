@@ -8,7 +8,7 @@ import posixpath
 import subprocess
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Optional, Sequence
+from typing import Callable, Iterable, Iterator, Optional, Sequence
 
 from routelint.catalog import load_catalog
 from routelint.catalog.model import Catalog
@@ -17,7 +17,7 @@ from routelint.checks.base import CheckContext
 from routelint.config import Config, ConfigSet, project_settings
 from routelint.diagnostics import Diagnostic
 from routelint.discover import DOTENV, PYTHON, SourceFile, discover, file_kind
-from routelint.facts import FileFacts
+from routelint.facts import REF, FileFacts
 from routelint.catalog.urls import provider_for_url
 from routelint.modules import stem_index, targets
 from routelint.prefilter import build_prefilter
@@ -189,8 +189,9 @@ def run(
     by_path = {source.path: source for source in analysed}
     # second stage: modules the parsed files import from the scanned tree, which the prefilter skipped
     parsed = {facts.path for facts in files if facts.parsed or facts.problems}
+    needs: dict[str, set[str]] = {}
     for _ in range(MAX_IMPORT_ROUNDS):
-        wanted = _more_to_parse(files, parsed, by_path, catalog)
+        wanted = _more_to_parse(files, parsed, needs, by_path, catalog)
         if not wanted:
             break
         extra = _analyze_cached([(by_path[path], True) for path in wanted], ctx, jobs, None, cache)
@@ -364,25 +365,58 @@ def project_env_files(sources: Sequence[SourceFile], configs: ConfigSet) -> list
     return found
 
 
-def _more_to_parse(files: list[FileFacts], parsed: set[str], by_path: dict[str, SourceFile], catalog: Catalog) -> list[str]:
-    """Python files the prefilter skipped that a route still depends on: modules that parsed files
-    import (constants, settings, factories), and modules that import a module defining a route, a
-    client or a route constant (`from app.llm import client` then `client.files.create(...)`)."""
-    unparsed = {path for path, source in by_path.items() if source.kind == PYTHON and path not in parsed}
+def _more_to_parse(files: list[FileFacts], parsed: set[str], needs: dict[str, set[str]],
+                   by_path: dict[str, SourceFile], catalog: Catalog) -> list[str]:
+    """Python files the prefilter skipped that a route still depends on: the modules that hold the
+    imported names a route's values or calls use (constants, settings, clients, factories), followed
+    through re-exports, and the modules that import a module defining a route, a client or a route
+    constant (`from app.llm import client` then `client.files.create(...)`).
+
+    `needs` (file -> names other files need from it) carries over between rounds."""
+    python = {path for path, source in by_path.items() if source.kind == PYTHON}
+    unparsed = python - parsed
     if not unparsed:
         return []
-    wanted: set[str] = set()
-    unparsed_index = stem_index(unparsed)
-    route_modules = [facts.path for facts in files if facts.path in parsed and _defines_route(facts, catalog)]
-    route_index = stem_index(route_modules)
+    index = stem_index(python)
     for facts in files:
-        if facts.path in parsed:
-            for reference, member in facts.imports:
-                wanted.update(targets(unparsed_index, reference, member))
-        elif facts.path in unparsed and route_modules:
-            if any(next(targets(route_index, reference, member), None) for reference, member in facts.imports):
+        if facts.path not in parsed:
+            continue
+        for reference, member in _needed_names(facts, needs.get(facts.path, set())):
+            for path in targets(index, reference, member):
+                # `from pkg import name`: the name lives in pkg/__init__.py, or is the submodule pkg/name.py
+                needs.setdefault(path, set()).add(member)
+    wanted = {path for path in needs if path in unparsed}
+    route_modules = [facts.path for facts in files if facts.path in parsed and _defines_route(facts, catalog)]
+    if route_modules:
+        route_index = stem_index(route_modules)
+        reaches: dict[tuple[str, str], bool] = {}  # the same imports recur across a tree: ask once
+
+        def imports_route(item: tuple[str, str]) -> bool:
+            if item not in reaches:
+                reaches[item] = next(targets(route_index, *item), None) is not None
+            return reaches[item]
+
+        for facts in files:
+            if facts.path in unparsed and any(imports_route(item) for item in facts.imports):
                 wanted.add(facts.path)
     return sorted(wanted)
+
+
+def _needed_names(facts: FileFacts, asked: set[str]) -> Iterator[tuple[str, str]]:
+    """Imported names this file depends on, as (module reference, member): those its routes' values
+    and calls use, and where the names other files `asked` of it come from (re-exports)."""
+    values = [value for site in facts.routes for value in (site.base_url, site.api_key, site.model)]
+    values += [call.model for call in facts.calls]
+    values += [facts.exports[name] for name in asked if name in facts.exports]
+    for value in values:
+        if value is not None and value.kind == REF and value.ref is not None:
+            yield value.ref[0], value.ref[1].split(".")[0]
+    for call in facts.calls:
+        if call.route_ref is not None:
+            yield call.route_ref[0], call.route_ref[1].split(".")[0].removesuffix("()")
+    for name in asked:
+        if name in facts.client_imports:
+            yield facts.client_imports[name]
 
 
 def _defines_route(facts: FileFacts, catalog: Catalog) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from functools import lru_cache
 from typing import Iterable, Iterator
 
 _IMPORT = re.compile(
@@ -34,6 +35,7 @@ def file_stem(path: str) -> str:
     return stem[: -len("/__init__")] if stem.endswith("/__init__") else stem
 
 
+@lru_cache(maxsize=65536)
 def ref_stem(reference: str) -> tuple[str, str]:
     """(kind, stem) of a module reference."""
     kind, _, name = reference.partition(":")

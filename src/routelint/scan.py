@@ -102,7 +102,11 @@ def analyze_file(source: SourceFile, ctx: ScanContext, force: bool = False) -> O
     frontend = _frontend(source.kind) if wanted else None
     if frontend is not None:
         try:
-            facts = frontend(source.path, text, ctx.catalog, ctx.sdks)
+            if source.kind == PYTHON:  # the full pass for a module a route depends on, or one holding a
+                # key (its fix replaces the literal: that needs libcst's spans)
+                facts = frontend(source.path, text, ctx.catalog, ctx.sdks, force=force or bool(secrets))
+            else:
+                facts = frontend(source.path, text, ctx.catalog, ctx.sdks)
         except RecursionError:
             facts = _problem(source, "cannot be analysed: nested too deeply")
     else:

@@ -76,11 +76,13 @@ class LegacySpec:
     calls: dict[str, str]
 
 
-@dataclass
+@dataclass(eq=False)
 class SdkCatalog:
+    """Compared and hashed by identity, like the provider catalog: one per process, a cache key."""
+
     sinks: dict[str, Sink]  # qualified name -> sink
     legacy: list[LegacySpec]
-    import_names: tuple[str, ...]
+    markers: tuple[str, ...]  # text that makes a Python file worth parsing (the prefilter)
     prefixes: dict[str, dict[str, ModelPrefix]] = field(default_factory=dict)  # table id -> prefix -> spec
     digest_parts: list[bytes] = field(default_factory=list)
 
@@ -133,13 +135,13 @@ def _sink(sdk: str, raw: dict, where: str) -> Sink:
 
 def load_sdks(directory: Optional[Path] = None) -> SdkCatalog:
     root = (directory or rules_dir()) / "sdks"
-    catalog = SdkCatalog(sinks={}, legacy=[], import_names=())
-    imports: list[str] = []
+    catalog = SdkCatalog(sinks={}, legacy=[], markers=())
+    markers: list[str] = []
     for path in sorted(root.glob("*.toml")):
         catalog.digest_parts.append(path.read_bytes())
         data = load_toml(path)
         sdk = data["id"]
-        imports.extend(data.get("imports", []))
+        markers.extend(data.get("prefilter", []))
         for index, raw in enumerate(data.get("sinks", [])):
             sink = _sink(sdk, raw, f"{path} sink #{index + 1}")
             for name in sink.names:
@@ -168,7 +170,7 @@ def load_sdks(directory: Optional[Path] = None) -> SdkCatalog:
                     calls=dict(raw.get("calls", {})),
                 )
             )
-    catalog.import_names = tuple(dict.fromkeys(imports))
+    catalog.markers = tuple(dict.fromkeys(markers))
     return catalog
 
 

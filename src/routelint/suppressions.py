@@ -33,7 +33,9 @@ UNUSED_CODE = "RL002"
 _ROUTELINT = re.compile(r"routelint\s*:\s*ignore\b(?:\[(?P<codes>[^\]\n]*)\])?", re.IGNORECASE)
 _NOQA = re.compile(r"\bnoqa\s*:\s*(?P<codes>[A-Za-z]+[0-9]+(?:[\s,]+[A-Za-z]+[0-9]+)*)", re.IGNORECASE)
 _CODE_SPLIT = re.compile(r"[\s,]+")
-_MARKER = re.compile(r"routelint|noqa", re.IGNORECASE)  # no match: the file holds no suppression
+# a line that may hold one of our suppressions: `routelint: ignore`, a bare `noqa`, or a `noqa` list
+# naming an RL code (`# noqa: E501` is another tool's business and costs nothing here)
+_MARKER = re.compile(r"routelint|noqa(?!\s*:)|noqa\s*:[^\n]*\bRL", re.IGNORECASE)
 
 # text files (no frontend) whose comments start with '#': suppressions work there too
 _HASH_COMMENT_SUFFIXES = (
@@ -102,6 +104,11 @@ def _python_comments(text: str) -> Optional[list[tuple[int, int, str]]]:
         return None
 
 
+def _first_line(node) -> int:
+    """A statement's or handler's first line; a `case` block has none of its own: its pattern's."""
+    return node.lineno if hasattr(node, "lineno") else node.pattern.lineno
+
+
 def statement_extents(text: str) -> dict[int, int]:
     """First line of each Python statement -> its last line (a compound statement: its header only)."""
     import ast
@@ -115,7 +122,8 @@ def statement_extents(text: str) -> dict[int, int]:
         if not isinstance(node, ast.stmt):
             continue
         first = min([node.lineno] + [decorator.lineno for decorator in getattr(node, "decorator_list", [])])
-        children = [child.lineno for child in ast.iter_child_nodes(node) if isinstance(child, (ast.stmt, ast.excepthandler, getattr(ast, "match_case", ast.stmt)))]
+        children = [_first_line(child) for child in ast.iter_child_nodes(node)
+                    if isinstance(child, (ast.stmt, ast.excepthandler, getattr(ast, "match_case", ast.stmt)))]
         last = max(first, min(children) - 1) if children else (node.end_lineno or node.lineno)
         extents[first] = max(extents.get(first, first), last)
     return extents
@@ -127,25 +135,33 @@ def find_suppressions(kind: str, path: str, text: str) -> list[Suppression]:
         return []
     if not _MARKER.search(text):
         return []
+    lines = text.splitlines()
+    marked = {number for number, line in enumerate(lines, start=1) if _MARKER.search(line)}
+    if not marked:
+        return []
     comments: Optional[list[tuple[int, int, str]]] = None
     python = kind == "python"
-    if python:
-        comments = _python_comments(text)
+    if python:  # real comment tokens (not `#` inside strings), on the marked lines only
+        tokens = _python_comments(text)
+        comments = [comment for comment in tokens if comment[0] in marked] if tokens is not None else None
     if comments is None:
         comments = []
-        for number, line in enumerate(text.splitlines(), start=1):
-            if not _MARKER.search(line):
-                continue
+        for number in sorted(marked):
+            line = lines[number - 1]
             start = comment_start(line, python)
             if start is not None:
                 comments.append((number, start, line[start:]))
-    extents = statement_extents(text) if python and comments else {}
-    found = []
-    for line, column, comment in comments:
-        for start, end, codes in parse_comment(comment):
-            span = Span(line, column + start + 1, line, column + end + 1)
-            found.append(Suppression(path=path, line=line, codes=codes, span=span, end_line=extents.get(line, line)))
-    return found
+    found = [
+        (line, column, start, end, codes)
+        for line, column, comment in comments
+        for start, end, codes in parse_comment(comment)
+    ]
+    extents = statement_extents(text) if python and found else {}
+    return [
+        Suppression(path=path, line=line, codes=codes, span=Span(line, column + start + 1, line, column + end + 1),
+                    end_line=extents.get(line, line))
+        for line, column, start, end, codes in found
+    ]
 
 
 # --------------------------------------------------------------------------- applying

@@ -57,9 +57,43 @@ class KeyMatch:
     pattern: str
 
 
+@dataclass(frozen=True)
+class _Gated:
+    """A key pattern and the cheap test that must pass before its regex runs on a text: its literal
+    prefix occurs (`AIza`), or, for prefix-less patterns, a context word does (`deepseek`)."""
+
+    provider: Provider
+    pattern: KeyPattern
+    prefix: str
+    context: tuple[str, ...]
+
+    def may_match(self, text: str, lowered: "_Lowered") -> bool:
+        if self.pattern.needs_context:
+            return any(word in lowered.text for word in self.context)
+        return not self.prefix or self.prefix in text
+
+
+class _Lowered:
+    """`text.lower()`, computed only when a prefix-less pattern needs it."""
+
+    def __init__(self, text: str) -> None:
+        self._source = text
+        self._lower: Optional[str] = None
+
+    @property
+    def text(self) -> str:
+        if self._lower is None:
+            self._lower = self._source.lower()
+        return self._lower
+
+
 @lru_cache(maxsize=8)
-def _compiled(catalog: Catalog) -> tuple[tuple[Provider, KeyPattern], ...]:
-    return tuple((provider, pattern) for provider in catalog.providers.values() for pattern in provider.key_patterns)
+def _gated(catalog: Catalog) -> tuple[_Gated, ...]:
+    return tuple(
+        _Gated(provider, pattern, pattern.prefix if len(pattern.prefix) >= 2 else "", _context_words(provider, pattern))
+        for provider in catalog.providers.values()
+        for pattern in provider.key_patterns
+    )
 
 
 def _body_entropy_ok(pattern: KeyPattern, text: str) -> bool:
@@ -73,22 +107,29 @@ def _context_words(provider: Provider, pattern: KeyPattern) -> tuple[str, ...]:
     return tuple(word for word in words if word)
 
 
+def may_hold_key(catalog: Catalog, text: str) -> bool:
+    """Cheap: could any key pattern match? (literal prefixes and context words, no regex)"""
+    lowered = _Lowered(text)
+    return any(gated.may_match(text, lowered) for gated in _gated(catalog))
+
+
 def find_keys(catalog: Catalog, text: str) -> list[KeyMatch]:
     """Every real-looking key in `text`; one span gives one finding (longest match wins)."""
     found: list[KeyMatch] = []
-    lines_lower: Optional[str] = None
-    for provider, pattern in _compiled(catalog):
+    lowered = _Lowered(text)
+    for gated in _gated(catalog):
+        if not gated.may_match(text, lowered):
+            continue
+        provider, pattern = gated.provider, gated.pattern
         for match in pattern.regex.finditer(text):
             value = match.group(0)
             if is_placeholder(catalog, value) or not _body_entropy_ok(pattern, value):
                 continue
             if pattern.needs_context:
-                if lines_lower is None:
-                    lines_lower = text.lower()
-                line_start = lines_lower.rfind("\n", 0, match.start()) + 1
-                line_end = lines_lower.find("\n", match.end())
-                line = lines_lower[line_start : line_end if line_end >= 0 else len(lines_lower)]
-                if not any(word in line for word in _context_words(provider, pattern)):
+                line_start = lowered.text.rfind("\n", 0, match.start()) + 1
+                line_end = lowered.text.find("\n", match.end())
+                line = lowered.text[line_start : line_end if line_end >= 0 else len(lowered.text)]
+                if not any(word in line for word in gated.context):
                     continue
             found.append(KeyMatch(match.start(), match.end(), value, provider.id, pattern.id))
     return _non_overlapping(found)
@@ -108,7 +149,8 @@ def key_provider(catalog: Catalog, text: str, route_provider: Optional[str] = No
     """The provider whose key format `text` has. Prefix-less formats count only for the route's own provider."""
     value = text.strip()
     candidates = []
-    for provider, pattern in _compiled(catalog):
+    for gated in _gated(catalog):
+        provider, pattern = gated.provider, gated.pattern
         if pattern.regex.fullmatch(value):
             if pattern.needs_context and provider.id != route_provider:
                 continue

@@ -91,7 +91,8 @@ def malformed_base_url(ctx: CheckContext) -> Iterator[Diagnostic]:
             hint = f"; use {suggestion!r}" if suggestion else ""
             note, related = provenance(value.loc.path, ("client", site_of(route)))
             fix = None
-            if suggestion and value.origin != ORIGIN_ENV_FILE and _only_sdk_consumers(ctx, key):
+            if suggestion and value.origin != ORIGIN_ENV_FILE and _one_consumer_kind(ctx, key):
+                # SDK bases only, or a native API's root only (LiteLLM's ollama/): never a mix of both shapes
                 fix = fixes.replace_literal(ctx, value, suggestion, fixes.SAFE, f"Use the base URL {suggestion!r}")
             if suggestion and fix is None and _one_consumer_kind(ctx, key):
                 # a config file or env file: the URL's text is replaced where it is written

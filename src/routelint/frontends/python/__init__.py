@@ -17,14 +17,16 @@ def text_digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def analyze_python(path: str, source: str, catalog: Catalog, sdks: SdkCatalog) -> FileFacts:
+def analyze_python(path: str, source: str, catalog: Catalog, sdks: SdkCatalog, *, force: bool = False) -> FileFacts:
+    """Facts of one module. Without `force`, a module in which `ast` finds no route sink, client
+    subclass, legacy global or provider URL gets no libcst pass (see gate.py)."""
     facts = FileFacts(path=path, kind="python")
     # CPython's own parser first: ten times cheaper than libcst, with the messages users know
     # (Python 2 prints, bad indentation) and a clean refusal of pathological nesting.
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            ast.parse(source, filename=path)
+            tree = ast.parse(source, filename=path)
     except SyntaxError as exc:
         line = exc.lineno or 1
         facts.problems.append(ProblemFact(path, Span(line, max(exc.offset or 1, 1), line, max(exc.offset or 1, 1)), f"syntax error: {exc.msg}"))
@@ -32,6 +34,14 @@ def analyze_python(path: str, source: str, catalog: Catalog, sdks: SdkCatalog) -
     except (RecursionError, MemoryError, ValueError) as exc:
         facts.problems.append(ProblemFact(path, Span.at_line(1), f"cannot be analysed: {type(exc).__name__}: too deeply nested or too large"))
         return facts
+
+    from routelint.frontends.python.gate import needs_full_parse
+
+    try:
+        if not force and not needs_full_parse(tree, catalog, sdks):
+            return facts
+    except RecursionError:
+        pass  # too deep for the cheap walk: let libcst decide
 
     import libcst as cst
     from libcst.metadata import MetadataWrapper

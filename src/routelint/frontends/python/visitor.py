@@ -442,6 +442,11 @@ class RouteVisitor(cst.CSTVisitor):
         if scope is self.module:
             self.facts.exports[name] = UNKNOWN_VALUE  # evaluated at the end, once every name is known
 
+    def visit_WithItem(self, node: cst.WithItem) -> None:
+        # `with httpx.Client(base_url=...) as client:` / `async with AsyncOpenAI(...) as client:`
+        if node.asname is not None and isinstance(node.asname.name, cst.Name):
+            self._bind(node.asname.name, node.item)
+
     def visit_Return(self, node: cst.Return) -> None:
         if node.value is not None and self.scope.kind == "function":
             route = self._client_of(node.value)
@@ -638,7 +643,8 @@ class RouteVisitor(cst.CSTVisitor):
                         return self.eval.evaluate(expressions[0].expression)
                 evaluated = self.eval.evaluate(value)
                 if evaluated.text and evaluated.text.lower().startswith("bearer ") and not evaluated.partial:
-                    return evaluated.with_(text=evaluated.text[7:])
+                    # the key is part of the literal: an edit of the literal must not drop "Bearer "
+                    return evaluated.with_(text=evaluated.text[7:], quote=None)
                 return UNKNOWN_VALUE
         return UNKNOWN_VALUE
 
