@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable
 
-from routelint.catalog.keys import may_hold_key
+from routelint.catalog.keys import key_gate_words, may_hold_key
 from routelint.catalog.model import Catalog
 from routelint.discover import DOTENV, PYTHON
 from routelint.sdks import SdkCatalog
+from routelint.trie import trie_pattern
 
 # Route-like keys of config files (`base_url:`, `apiBase`, LiteLLM's `litellm_params`): too common in
 # Python to keep a .py file, but a YAML/TOML/JSON file holding one is worth parsing
@@ -28,36 +28,28 @@ _CONFIG_TERMS = re.compile(r"(?i)base[_-]?url|api[_-]?base|litellm_params")
 class Prefilter:
     route_pattern: re.Pattern[str]
     catalog: Catalog
+    # route terms and key gate words in one trie: most files miss it, and are done after one pass
+    any_pattern: re.Pattern[str]
 
     def is_candidate(self, text: str, kind: str = PYTHON) -> bool:
         if self.route_pattern.search(text) is not None:
             return True
-        if kind == DOTENV:
-            return True  # env files fill the project environment of code: always read
-        return kind != PYTHON and _CONFIG_TERMS.search(text) is not None
+        return _candidate_by_kind(text, kind)
 
     def may_hold_key(self, text: str) -> bool:
         return may_hold_key(self.catalog, text)
 
+    def classify(self, text: str, kind: str) -> tuple[bool, bool]:
+        """(worth parsing, may hold a key), in a single pass over the text for most files."""
+        if self.any_pattern.search(text) is None:
+            return _candidate_by_kind(text, kind), False
+        return self.is_candidate(text, kind), self.may_hold_key(text)
 
-def trie_pattern(terms: Iterable[str]) -> str:
-    """One regular expression matching any of `terms`, factored as a trie."""
-    root: dict = {}
-    for term in terms:
-        node = root
-        for char in term:
-            node = node.setdefault(char, {})
-        node[""] = {}
 
-    def build(node: dict) -> str:
-        branches = [re.escape(char) + build(child) for char, child in sorted(node.items()) if char]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        # a term may end here: what follows is optional, and the shortest match is enough to decide
-        return "" if "" in node else body
-
-    return build(root) or r"(?!x)x"
+def _candidate_by_kind(text: str, kind: str) -> bool:
+    if kind == DOTENV:
+        return True  # env files fill the project environment of code: always read
+    return kind != PYTHON and _CONFIG_TERMS.search(text) is not None
 
 
 def build_prefilter(catalog: Catalog, sdks: SdkCatalog) -> Prefilter:
@@ -70,4 +62,6 @@ def build_prefilter(catalog: Catalog, sdks: SdkCatalog) -> Prefilter:
         if sink.kind != "http":  # `import requests` alone is no route: a provider host must appear
             terms.update(sink.base_url_env)
             terms.update(sink.api_key_env)
-    return Prefilter(re.compile(trie_pattern(terms)), catalog)
+    gate = key_gate_words(catalog)
+    combined = re.compile(trie_pattern(terms | gate)) if gate is not None else re.compile(r"")
+    return Prefilter(re.compile(trie_pattern(terms)), catalog, combined)

@@ -96,9 +96,10 @@ def analyze_file(source: SourceFile, ctx: ScanContext, force: bool = False) -> O
         facts = _problem(source, error or "not UTF-8")
         facts.secrets = secrets_in(source, data.decode("utf-8", errors="replace"), ctx)
         return facts
-    secrets = secrets_in(source, text, ctx)
+    candidate, keys = ctx.prefilter.classify(text, source.kind)
+    secrets = secrets_in(source, text, ctx) if keys else []
     # the frontend is imported only for a file that needs it: a run with no candidate imports no parser
-    wanted = source.kind in ANALYSED_KINDS and text.strip() and (force or ctx.prefilter.is_candidate(text, source.kind))
+    wanted = source.kind in ANALYSED_KINDS and text.strip() and (force or candidate)
     frontend = _frontend(source.kind) if wanted else None
     if frontend is not None:
         try:

@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Iterator, Optional
 
 from routelint.catalog.model import Catalog, KeyPattern, Provider
+from routelint.trie import trie_pattern
 
 _ENV_NAME_RE = re.compile(r"^[A-Z][A-Z0-9_]*(?:API_KEY|_KEY|_TOKEN|_SECRET|APIKEY)$")
 
@@ -107,8 +108,32 @@ def _context_words(provider: Provider, pattern: KeyPattern) -> tuple[str, ...]:
     return tuple(word for word in words if word)
 
 
+def key_gate_words(catalog: Catalog) -> Optional[frozenset[str]]:
+    """Every key prefix and every context word (in the spellings code uses: lower, UPPER,
+    Capitalised): a text holding none of them cannot hold a key. None: some pattern has neither, so
+    every text must be tried."""
+    words: set[str] = set()
+    for gated in _gated(catalog):
+        if gated.pattern.needs_context:
+            words.update(variant for word in gated.context for variant in (word, word.upper(), word.capitalize()))
+        elif gated.prefix:
+            words.add(gated.prefix)
+        else:
+            return None
+    return frozenset(words)
+
+
+@lru_cache(maxsize=8)
+def _gate_pattern(catalog: Catalog) -> Optional[re.Pattern[str]]:
+    words = key_gate_words(catalog)
+    return re.compile(trie_pattern(words)) if words is not None else None
+
+
 def may_hold_key(catalog: Catalog, text: str) -> bool:
-    """Cheap: could any key pattern match? (literal prefixes and context words, no regex)"""
+    """Cheap: could any key pattern match? (one search for prefixes and context words)"""
+    gate = _gate_pattern(catalog)
+    if gate is not None:
+        return gate.search(text) is not None
     lowered = _Lowered(text)
     return any(gated.may_match(text, lowered) for gated in _gated(catalog))
 
