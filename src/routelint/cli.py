@@ -16,6 +16,9 @@ from routelint.exit_codes import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
 from routelint.exit_codes import fail as _fail
 
 
+DEFAULT_CACHE_DIR = ".routelint_cache"
+
+
 def _codes(value: Optional[str]) -> Optional[list[str]]:
     if value is None:
         return None
@@ -49,13 +52,12 @@ def cli() -> None:
 @click.option("--write-baseline", type=click.Path(dir_okay=False), default=None, help="Record the current findings in this baseline file.")
 @click.option("--baseline", type=click.Path(dir_okay=False), default=None, help="Report only findings this baseline file does not record.")
 @click.option("--no-cache", is_flag=True, help="Analyse every file again instead of reusing cached facts.")
-@click.option("--cache-dir", default=".routelint_cache", show_default=True, type=click.Path(file_okay=False),
+@click.option("--cache-dir", default=DEFAULT_CACHE_DIR, show_default=True, type=click.Path(file_okay=False),
               help="Where per-file facts are cached (safe to delete).")
 def check(paths: Sequence[str], output_format: Optional[str], select: Optional[str], ignore: Optional[str], exit_zero: bool,
-          jobs: int, no_color: bool, config_path: Optional[str], output_file: Optional[str], statistics: bool = False,
-          ignore_suppressions: bool = False, add_suppressions: bool = False, write_baseline: Optional[str] = None,
-          baseline: Optional[str] = None, no_cache: bool = False, cache_dir: str = ".routelint_cache",
-          **fix_flags: bool) -> None:
+          jobs: int, no_color: bool, config_path: Optional[str], output_file: Optional[str], fix: bool, unsafe_fixes: bool,
+          diff: bool, exit_non_zero_on_fix: bool, statistics: bool, ignore_suppressions: bool, add_suppressions: bool,
+          write_baseline: Optional[str], baseline: Optional[str], no_cache: bool, cache_dir: str) -> None:
     """Check PATHS (default: the current directory) and report findings."""
     from routelint.config import ConfigError, ConfigSet
     from routelint.engine import run
@@ -71,11 +73,11 @@ def check(paths: Sequence[str], output_format: Optional[str], select: Optional[s
     except FileNotFoundError as exc:
         raise _fail(f"{exc.args[0] if exc.args else exc}: no such file or directory")
     fixed = None  # --fix / --diff (issue 5)
-    if fix_flags.get("fix") or fix_flags.get("diff"):
+    if fix or diff:
         from routelint.fixer import from_cli, summary
 
-        result, fixed, early = from_cli(paths, config, result, unsafe=bool(fix_flags.get("unsafe_fixes")),
-                                        diff=bool(fix_flags.get("diff")), jobs=jobs, out=sys.stdout, err=sys.stderr)
+        result, fixed, early = from_cli(paths, config, result, unsafe=unsafe_fixes, diff=diff, jobs=jobs,
+                                        out=sys.stdout, err=sys.stderr)
         if early is not None:
             raise click.exceptions.Exit(early)
     if add_suppressions or write_baseline or baseline:  # issue 6: suppressions and baselines
@@ -92,8 +94,8 @@ def check(paths: Sequence[str], output_format: Optional[str], select: Optional[s
         reporter(result, sys.stdout, options)
     failing = [d for d in result.diagnostics if configs.for_path(d.path).fail_on == "warning" or d.severity == "error"]
     if fixed is not None:
-        click.echo(summary(fixed, bool(fix_flags.get("unsafe_fixes"))), err=True)
-        if fix_flags.get("exit_non_zero_on_fix") and fixed.fixed:
+        click.echo(summary(fixed, unsafe_fixes), err=True)
+        if exit_non_zero_on_fix and fixed.fixed:
             raise click.exceptions.Exit(EXIT_FINDINGS)
     raise click.exceptions.Exit(EXIT_FINDINGS if failing and not exit_zero else EXIT_CLEAN)
 
