@@ -148,3 +148,22 @@ data:
         assert result.exit_code == 1, fmt
         assert "RL202" in result.output
         assert encoded not in result.output and GEMINI_KEY not in result.output, fmt
+
+
+def test_never_opens_a_socket(monkeypatch, tmp_path):
+    """No network, ever: any attempt to create a socket during a full run (check, fix, SARIF) fails."""
+    import shutil
+    import socket
+
+    from conftest import DEMO_APP
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("routelint tried to open a socket")
+
+    monkeypatch.setattr(socket, "socket", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    copy = tmp_path / "demo"
+    shutil.copytree(DEMO_APP, copy)
+    for args in (["--format", "json"], ["--format", "sarif"], ["--fix", "--unsafe-fixes", "--format", "concise"]):
+        result = run_cli("check", "--jobs", "1", "--no-cache", *args, str(copy))
+        assert result.exit_code in (0, 1), result.output
