@@ -644,7 +644,7 @@ def render(info: dict[str, str], startup: Startup, results: list[CorpusResult], 
             f"{(files or 0) / lint.wall:,.0f} | {s.get('routes', '–')} | {s.get('diagnostics', '–')} |")
     lines.append("")
     lines.append("files: what routelint visited (summary.files); candidates: files that passed the prefilter and were parsed "
-                 "(summary.files_parsed, config files included); CPU: user+system of routelint and its worker processes; "
+                 "(summary.files_parsed, config files included); every run cold (`--no-cache`); CPU: user+system of routelint and its worker processes; "
                  "peak RSS: ru_maxrss of the largest single process (main or one worker).")
     gen = next((r for r in results if r.corpus.name.startswith("generated")), None)
     if gen and gen.summary.get("files"):
@@ -661,7 +661,8 @@ def render(info: dict[str, str], startup: Startup, results: list[CorpusResult], 
         lines.append("|---|---:|---:|---:|---:|---:|")
         for res in (base, big):
             lint = res.tools["routelint"]
-            lines.append(f"| {res.corpus.name} | {res.summary.get('files', '–')} | {res.summary.get('files_parsed', '–')} | "
+            files = res.summary.get("files")
+            lines.append(f"| {res.corpus.name} | {f'{files:,}' if isinstance(files, int) else '–'} | {res.summary.get('files_parsed', '–')} | "
                          f"{fmt_s(lint.wall)} | {fmt_s(lint.cpu)} | {fmt_mb(lint.maxrss)} |")
         bw, gw = base.tools["routelint"].wall, big.tools["routelint"].wall
         if bw == bw and gw == gw and bw > 0:

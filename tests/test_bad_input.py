@@ -69,3 +69,11 @@ def test_empty_and_binary_files_are_clean(tree):
     root = tree({"empty.py": "", "blob.bin": b"\0\1\2" * 100, "data.json": b"\0{}"})
     code, document = run_json(str(root))
     assert code == 0 and document["diagnostics"] == []
+
+
+def test_match_statement_with_a_suppression_comment_is_checked(tree):
+    """`case` blocks have no line number of their own in `ast`: suppression extents must not crash."""
+    root = tree({"m.py": "import openai  # noqa: RL101\n\ndef f(x):\n    match x:\n        case 1:\n            return 1\n"})
+    code, document = run_json(str(root))
+    assert code in (0, 1)
+    assert all(d["code"] != "RL001" for d in document["diagnostics"])
