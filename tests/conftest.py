@@ -30,6 +30,16 @@ def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
     return root
 
 
+def write_example(root: Path, example) -> None:
+    """A rule example on disk: its files plus a pyproject.toml holding its [tool.routelint] config."""
+    config = "[tool.routelint]\n" + (example.config.strip() + "\n" if example.config.strip() else "")
+    (root / "pyproject.toml").write_text(config, encoding="utf-8")
+    for relative, text in example.files.items():
+        target = root / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+
+
 def run_cli(*args: str, cwd: Path | None = None):
     runner = CliRunner()
     old = os.getcwd()

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DEMO_APP, GEMINI_KEY, OPENROUTER_KEY, run_cli, write_tree
+from conftest import DEMO_APP, GEMINI_KEY, OPENROUTER_KEY, run_cli, write_example, write_tree
 
 from routelint import fixer
 from routelint.config import discover_config
@@ -536,15 +536,6 @@ def _rule_examples():
             yield pytest.param(code, example, id=f"{code}-{index + 1}")
 
 
-def _write_example(root: Path, example) -> None:
-    config = "[tool.routelint]\n" + (example.config.strip() + "\n" if example.config.strip() else "")
-    (root / "pyproject.toml").write_text(config, encoding="utf-8")
-    for relative, text in example.files.items():
-        target = root / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-
-
 def _parses(text: str) -> bool:
     try:
         ast.parse(text)
@@ -561,7 +552,7 @@ def _python_example(example) -> bool:
 def test_rule_example_fix_parses_and_is_idempotent(tmp_path, code, example):
     """--fix --unsafe-fixes on every Python invalid example: files still parse, a second run changes nothing,
     and where the example states its fixed text (`fixed = ...` in rules/checks/<CODE>.toml) it is exactly that."""
-    _write_example(tmp_path, example)
+    write_example(tmp_path, example)
     parsed = [name for name, text in example.files.items() if _parses(text)]
     first = run_cli("check", "--fix", "--unsafe-fixes", "--select", code, "--jobs", "1", ".", cwd=tmp_path)
     assert "Traceback" not in first.output
@@ -588,7 +579,7 @@ def test_fixes_have_the_documented_applicability(tmp_path, code, example):
     from routelint.rules_docs import rule
 
     documented = rule(code).fix_applicability
-    _write_example(tmp_path, example)
+    write_example(tmp_path, example)
     emitted = {d.fix.applicability for d in diagnostics(tmp_path) if d.code == code and d.fix is not None and d.fix.edits}
     if documented is None:
         assert not emitted, f"{code} emits fixes but rules/checks/{code}.toml documents no fix_applicability"

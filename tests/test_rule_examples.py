@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from conftest import write_example
+
 from routelint.cli import cli
 from routelint.config import discover_config
 from routelint.engine import run
@@ -43,22 +45,13 @@ def _cases():
                 yield pytest.param(code, kind, example, id=case_id, marks=marks)
 
 
-def _write_example(root: Path, example: Example) -> None:
-    config = "[tool.routelint]\n" + (example.config.strip() + "\n" if example.config.strip() else "")
-    (root / "pyproject.toml").write_text(config, encoding="utf-8")
-    for relative, text in example.files.items():
-        target = root / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-
-
 def _relative(root: Path, path: str) -> str:
     return os.path.relpath(path, str(root)).replace(os.sep, "/")
 
 
 @pytest.mark.parametrize(("code", "kind", "example"), list(_cases()))
 def test_example(tmp_path: Path, code: str, kind: str, example: Example) -> None:
-    _write_example(tmp_path, example)
+    write_example(tmp_path, example)
     config = discover_config(str(tmp_path))
     result = run([str(tmp_path)], config)
     found = sorted((_relative(tmp_path, d.path), d.span.line) for d in result.diagnostics if d.code == code)
