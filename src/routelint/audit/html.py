@@ -13,7 +13,7 @@ from typing import Iterable, Optional, Sequence
 
 from routelint import __version__
 from routelint.audit.formats import base_text, md_cell, models_text, target_text
-from routelint.audit.inventory import InventoryRow, by_provider, by_rule
+from routelint.audit.inventory import InventoryRow, SourceLines, by_provider, by_rule
 from routelint.diagnostics import Diagnostic
 from routelint.engine import RunResult
 from routelint.redact import redact
@@ -88,29 +88,17 @@ def bar_chart(title: str, items: Sequence[tuple[str, int]], esc: _Esc, *, width:
     return f'<figure><figcaption>{esc(title)}</figcaption>{"".join(parts)}</figure>'
 
 
-class SourceLines:
-    def __init__(self) -> None:
-        self.cache: dict[str, Optional[list[str]]] = {}
-
-    def lines(self, path: str) -> Optional[list[str]]:
-        if path not in self.cache:
-            try:
-                with open(path, encoding="utf-8", errors="replace") as handle:
-                    self.cache[path] = handle.read().splitlines()
-            except OSError:
-                self.cache[path] = None
-        return self.cache[path]
-
-    def excerpt(self, diagnostic: Diagnostic) -> list[tuple[int, str, bool]]:
-        lines = self.lines(diagnostic.path)
-        if not lines:
-            return []
-        first = max(1, diagnostic.span.line - EXCERPT_CONTEXT)
-        last = min(len(lines), max(diagnostic.span.end_line, diagnostic.span.line) + EXCERPT_CONTEXT, first + EXCERPT_MAX_LINES - 1)
-        return [
-            (number, lines[number - 1], diagnostic.span.line <= number <= max(diagnostic.span.end_line, diagnostic.span.line))
-            for number in range(first, last + 1)
-        ]
+def diagnostic_excerpt(sources: SourceLines, diagnostic: Diagnostic) -> list[tuple[int, str, bool]]:
+    """(line number, text, is the finding's line) around a finding, a few lines of context each side."""
+    lines = sources.lines(diagnostic.path)
+    if not lines:
+        return []
+    first = max(1, diagnostic.span.line - EXCERPT_CONTEXT)
+    last = min(len(lines), max(diagnostic.span.end_line, diagnostic.span.line) + EXCERPT_CONTEXT, first + EXCERPT_MAX_LINES - 1)
+    return [
+        (number, lines[number - 1], diagnostic.span.line <= number <= max(diagnostic.span.end_line, diagnostic.span.line))
+        for number in range(first, last + 1)
+    ]
 
 
 def _summary_counts(result: RunResult, rows: list[InventoryRow]) -> dict:
@@ -222,7 +210,7 @@ def render_html(result: RunResult, rows: list[InventoryRow], *, paths: Sequence[
         add(f'<article class="finding"><h3><span class="sev-{esc(diagnostic.severity)}">{esc(diagnostic.code)}</span> '
             f"{esc(diagnostic.name)} · <code>{esc(diagnostic.path)}:{diagnostic.span.line}:{diagnostic.span.column}</code></h3>"
             f"<p>{esc(diagnostic.message)}</p>")
-        excerpt = sources.excerpt(diagnostic)
+        excerpt = diagnostic_excerpt(sources, diagnostic)
         if excerpt:
             add("<pre>" + "".join(
                 f'<span class="l{" hit" if hit else ""}"><span class="n">{number}</span>{esc(text)}</span>'
@@ -308,7 +296,7 @@ def render_markdown(result: RunResult, rows: list[InventoryRow], *, paths: Seque
     for diagnostic in result.diagnostics:
         add(f"### {diagnostic.code} {diagnostic.name} · `{r(diagnostic.path)}:{diagnostic.span.line}:{diagnostic.span.column}`\n")
         add(f"{diagnostic.severity}: {r(diagnostic.message)}\n")
-        excerpt = sources.excerpt(diagnostic)
+        excerpt = diagnostic_excerpt(sources, diagnostic)
         if excerpt:
             body = "\n".join(f"{'>' if hit else ' '} {number:>4} | {r(text)}" for number, text, hit in excerpt).replace("```", "'''")
             add("```text\n" + body + "\n```\n")

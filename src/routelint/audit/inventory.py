@@ -235,21 +235,23 @@ def _key_source(catalog: Catalog, key: Value, secrets: set[str]) -> Source:
 
 
 # ---------------------------------------------------------------------------- features
-class _SourceCache:
-    def __init__(self) -> None:
-        self.lines: dict[str, Optional[list[str]]] = {}
+class SourceLines:
+    """The lines of each source file the audit quotes, read once per file (None: unreadable)."""
 
-    def get(self, path: str) -> Optional[list[str]]:
-        if path not in self.lines:
+    def __init__(self) -> None:
+        self.cache: dict[str, Optional[list[str]]] = {}
+
+    def lines(self, path: str) -> Optional[list[str]]:
+        if path not in self.cache:
             try:
                 with open(path, encoding="utf-8", errors="replace") as handle:
-                    self.lines[path] = handle.read().splitlines()
+                    self.cache[path] = handle.read().splitlines()
             except OSError:
-                self.lines[path] = None
-        return self.lines[path]
+                self.cache[path] = None
+        return self.cache[path]
 
     def excerpt(self, path: str, first: int, last: int) -> str:
-        lines = self.get(path)
+        lines = self.lines(path)
         if not lines:
             return ""
         return "\n".join(lines[max(0, first - 1) : min(len(lines), last)])
@@ -337,10 +339,10 @@ def evaluate_target(catalog: Catalog, route: Route, row: "InventoryRow", target:
 
 
 # ---------------------------------------------------------------------------- building
-def build_row(result: RunResult, route: Route, sources: Optional[_SourceCache] = None, target: Optional[Provider] = None) -> InventoryRow:
+def build_row(result: RunResult, route: Route, sources: Optional[SourceLines] = None, target: Optional[Provider] = None) -> InventoryRow:
     catalog = result.catalog
     secrets = set(result.secrets)
-    sources = sources or _SourceCache()
+    sources = sources or SourceLines()
     site = route.site
     provider = route.provider
     base_source = describe_source(route.base)
@@ -414,7 +416,7 @@ def build_inventory(result: RunResult, target: Optional[str] = None) -> list[Inv
         target_provider = result.catalog.get(target)
         if target_provider is None:
             raise KeyError(target)
-    sources = _SourceCache()
+    sources = SourceLines()
     rows = [build_row(result, route, sources, target_provider) for route in result.routes]
     rows.sort(key=lambda row: (row.path, row.line, row.column, row.id))
     return rows

@@ -19,9 +19,15 @@ class CheckContext:
     files: list[FileFacts]
     allowed_routes: tuple[str, ...] = ()
     ignored_paths: frozenset[str] = frozenset()  # files git ignores (local .env): keys belong there
-    severity_overrides: dict[str, str] = field(default_factory=dict)
     # a file's `fix-env` setting (provider id -> "BASE_URL_VAR" or {base-url, key}): the names fixes write
     fix_env: Optional[Callable[[str], dict[str, Any]]] = None
+    _derived: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def derived(self, name: str, build: Callable[[], Any]) -> Any:
+        """An index over the routes or files built once per run and shared by every check that asks."""
+        if name not in self._derived:
+            self._derived[name] = build()
+        return self._derived[name]
 
 
 def diagnostic(
@@ -41,7 +47,7 @@ def diagnostic(
     return Diagnostic(
         code=code,
         name=doc.name,
-        severity=ctx.severity_overrides.get(code, doc.severity),
+        severity=doc.severity,  # per-file `severity` settings are applied by the engine
         message=message,
         path=path,
         span=span,

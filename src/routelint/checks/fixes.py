@@ -23,11 +23,7 @@ def is_python(path: str) -> bool:
 
 
 def file_facts(ctx: CheckContext, path: str) -> Optional[FileFacts]:
-    index = ctx.__dict__.get("_facts_by_path")
-    if index is None:
-        index = {facts.path: facts for facts in ctx.files}
-        ctx.__dict__["_facts_by_path"] = index
-    return index.get(path)
+    return ctx.derived("facts_by_path", lambda: {facts.path: facts for facts in ctx.files}).get(path)
 
 
 def _fixable_file(ctx: CheckContext, path: str) -> Optional[FileFacts]:
@@ -69,11 +65,11 @@ def import_os(facts: FileFacts) -> Edit:
 
 def providers_by_loc(ctx: CheckContext, part: str) -> dict[tuple[str, Span], set[str]]:
     """Which providers the value written at each location reaches (a shared constant may feed several)."""
-    index_name = f"_providers_by_{part}"
-    found = ctx.__dict__.get(index_name)
-    if found is not None:
-        return found
-    found = {}
+    return ctx.derived(f"providers_by_{part}", lambda: _providers_by_loc(ctx, part))
+
+
+def _providers_by_loc(ctx: CheckContext, part: str) -> dict[tuple[str, Span], set[str]]:
+    found: dict[tuple[str, Span], set[str]] = {}
     for route in ctx.routes:
         provider = route.provider.id if route.provider else "?"
         values: Iterable[Optional[Value]]
@@ -86,7 +82,6 @@ def providers_by_loc(ctx: CheckContext, part: str) -> dict[tuple[str, Span], set
         for value in values:
             if value is not None and value.loc is not None:
                 found.setdefault((value.loc.path, value.loc.span), set()).add(provider)
-    ctx.__dict__[index_name] = found
     return found
 
 
@@ -167,7 +162,7 @@ def display_only(message: str) -> Fix:
 
 def likely_set(ctx: CheckContext, variable: str) -> bool:
     """Is `variable` probably set where the code runs? The project reads or defines it, or an SDK reads it itself."""
-    cached = ctx.__dict__.setdefault("_likely_set", {})
+    cached = ctx.derived("likely_set", dict)
     if variable in cached:
         return cached[variable]
     result = False

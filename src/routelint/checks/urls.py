@@ -46,22 +46,26 @@ def hardcoded_base_url(ctx: CheckContext) -> Iterator[Diagnostic]:
         )
 
 
-def _only_sdk_consumers(ctx: CheckContext, key: tuple) -> bool:
-    consumers = ctx.__dict__.get("_consumers_by_base")
-    if consumers is None:
-        consumers = {}
+def _consumers(ctx: CheckContext, key: tuple) -> set[str]:
+    """The kinds of consumer (sdk, root, http, native) of every route the base-URL value at `key` feeds."""
+    def build() -> dict[tuple, set[str]]:
+        consumers: dict[tuple, set[str]] = {}
         for route in ctx.routes:
             for value in (route.base, *route.base_candidates):
                 if value.loc is not None:
                     consumers.setdefault((value.loc.path, value.loc.span), set()).add(route.site.consumer)
-        ctx.__dict__["_consumers_by_base"] = consumers
-    return consumers.get(key, set()) <= {"sdk", "root"}
+        return consumers
+
+    return ctx.derived("consumers_by_base", build).get(key, set())
+
+
+def _only_sdk_consumers(ctx: CheckContext, key: tuple) -> bool:
+    return _consumers(ctx, key) <= {"sdk", "root"}
 
 
 def _one_consumer_kind(ctx: CheckContext, key: tuple) -> bool:
     """Every route the value feeds wants the same shape: SDK bases (sdk/root), or a native API's root."""
-    _only_sdk_consumers(ctx, key)
-    consumers = ctx.__dict__["_consumers_by_base"].get(key, set())
+    consumers = _consumers(ctx, key)
     return bool(consumers) and (consumers <= {"sdk", "root"} or consumers == {CONSUMER_NATIVE})
 
 
