@@ -48,8 +48,12 @@ def test_catalog_loads_every_file(catalog):
 
 
 def test_every_provider_is_dated_and_sourced(catalog):
+    import datetime
+
     for provider in catalog.providers.values():
-        assert provider.checked == "2026-11-01", provider.id
+        # an ISO date from the reference snapshot (2026-11-01) on: a file re-checked later carries its own date
+        checked = datetime.date.fromisoformat(provider.checked)
+        assert datetime.date(2026, 11, 1) <= checked <= datetime.date.today(), provider.id
         if provider.id != "local":  # the generic local-server entry has no single source
             assert provider.sources, f"{provider.id} has no sources"
 
@@ -516,6 +520,58 @@ def test_router_suggests_the_vendor_form(catalog):
         verdict = judge_model(catalog, openrouter, model)
         assert verdict is not None and verdict.code == NOT_SERVED
         assert verdict.suggestion == expected, model
+
+
+@pytest.mark.parametrize(
+    "model, suggestion",
+    [
+        ("openrouter/gpt-4o-mini", "openai/gpt-4o-mini"),  # a bare vendor ID under OpenRouter's namespace
+        ("openrouter/claude-3-5-haiku-20241022", "anthropic/claude-3-5-haiku-20241022"),
+        ("openrouter/gemini-2.5-flash", "google/gemini-2.5-flash"),
+        ("openrouter/openai/gpt-4o-mini", "openai/gpt-4o-mini"),  # LiteLLM's whole model string
+        ("openrouter/openrouter/auto", "openrouter/auto"),  # the prefix doubled
+    ],
+)
+def test_leaked_routing_prefix_in_openrouter_namespace_is_not_served(catalog, model, suggestion):
+    verdict = judge_model(catalog, catalog.providers["openrouter"], model)
+    assert verdict is not None and verdict.code == NOT_SERVED, model
+    assert verdict.suggestion == suggestion
+    assert "own namespace" in verdict.reason
+
+
+def test_openrouter_namespace_holds_only_its_documented_products(catalog):
+    openrouter = catalog.providers["openrouter"]
+    for model in ("openrouter/auto", "openrouter/auto-code", "openrouter/auto-beta", "openrouter/free"):
+        assert judge_model(catalog, openrouter, model) is None, model
+    verdict = judge_model(catalog, openrouter, "openrouter/smart")  # the `vendor/model` shape alone does not confirm it
+    assert verdict is not None and verdict.code == UNCONFIRMED and "openrouter/auto" in verdict.reason
+    pinned = load_catalog(pinned={"openrouter": ("openrouter/smart", "openai/gpt-4o-mini")})
+    assert judge_model(pinned, pinned.providers["openrouter"], "openrouter/smart") is None
+
+
+def test_closed_model_list_reports_unlisted_ids_in_the_providers_style_as_unconfirmed(catalog):
+    deepseek = catalog.providers["deepseek"]
+    assert deepseek.closed_list and not deepseek.is_router
+    for model in ("deepseek-r2", "deepseek-v3", "deepseek-v4-flsh"):
+        verdict = judge_model(catalog, deepseek, model)
+        assert verdict is not None and verdict.code == UNCONFIRMED, model
+        assert "deepseek-v4-flash" in verdict.reason  # the documented list is the hint
+    assert judge_model(catalog, deepseek, "gpt-4o").code == NOT_SERVED  # another style: cannot be served
+    pinned = load_catalog(pinned={"deepseek": ("deepseek-v4-flash", "deepseek-r2")})
+    assert judge_model(pinned, pinned.providers["deepseek"], "deepseek-r2") is None
+    verdict = judge_model(pinned, pinned.providers["deepseek"], "deepseek-v4-pro")  # the pin replaces the shipped list
+    assert verdict is not None and verdict.code == UNCONFIRMED
+
+
+def test_open_lists_stay_silent_on_direct_providers(catalog):
+    # Mistral documents examples, not a closed list: an unknown ID in its style is not judged
+    assert judge_model(catalog, catalog.providers["mistral"], "mistral-large-2511") is None
+
+
+def test_closed_model_list_needs_the_list():
+    table = {"id": "x", "name": "X", "kind": "provider", "models": {"closed": True, "serves": ["^x-"]}}
+    with pytest.raises(ValueError, match="closed = true needs"):
+        provider_from_table(table, "x.toml")
 
 
 def test_known_models_are_served_where_they_are_listed(catalog):

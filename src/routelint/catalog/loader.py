@@ -20,7 +20,8 @@ _TOP_KEYS = {"id", "name", "kind", "docs", "checked", "sources", "notes", "base_
 _SECTION_KEYS = {
     "base_url": {"canonical", "hosts", "path", "path_optional", "env", "fix_env", "local_ports", "local_names"},
     "keys": {"env", "fix_env", "accepts_from", "patterns"},
-    "models": {"style", "hint", "serves", "owned", "owned_everywhere", "serves_any", "strip_prefix", "known", "confirm", "vendor"},
+    "models": {"style", "hint", "serves", "owned", "owned_everywhere", "serves_any", "strip_prefix", "known", "confirm", "vendor",
+               "closed", "namespace"},
     "endpoints": {"unsupported"},
 }
 _PATTERN_KEYS = {"id", "regex", "prefix", "min_entropy", "needs_context", "context"}
@@ -104,8 +105,18 @@ def provider_from_table(data: dict[str, Any], where: str) -> Provider:
         confirm=_regexes(f"{where} [models] confirm", models.get("confirm", [])),
         model_hint=models.get("hint", ""),
         model_vendor=models.get("vendor"),
+        closed_list=_closed_list(where, models),
+        namespace=models.get("namespace", ""),
         unsupported_endpoints=tuple(data.get("endpoints", {}).get("unsupported", [])),
     )
+
+
+def _closed_list(where: str, models: dict) -> bool:
+    """`closed = true` needs the list it closes: a provider cannot document a closed list of nothing."""
+    closed = bool(models.get("closed", False))
+    if closed and not models.get("known"):
+        raise CatalogError(f"{where}: [models] closed = true needs the documented list in 'known'")
+    return closed
 
 
 @lru_cache(maxsize=4)

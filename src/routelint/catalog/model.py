@@ -59,6 +59,11 @@ class Provider:
     # endpoints
     unsupported_endpoints: tuple[str, ...]
     notes: tuple[str, ...] = ()
+    # `known` is the provider's complete, documented model list: an ID in its style (`serves`) that is
+    # not on it is unconfirmed (RL302), even on a direct provider (DeepSeek)
+    closed_list: bool = False
+    # the provider's own model namespace (OpenRouter's `openrouter/`): only its own products live there
+    namespace: str = ""
 
     @property
     def is_router(self) -> bool:

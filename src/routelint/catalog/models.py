@@ -1,4 +1,5 @@
-"""Judge a model ID against the route's provider: naming rules (RL301) and router catalogs (RL302)."""
+"""Judge a model ID against the route's provider: naming rules (RL301, cannot be served) and catalogs,
+closed model lists and own namespaces (RL302, not confirmed)."""
 
 from __future__ import annotations
 
@@ -55,7 +56,12 @@ def vendor_form(catalog: Catalog, model_id: str, provider: Provider) -> Optional
 
 
 def judge_model(catalog: Catalog, provider: Optional[Provider], model_id: str) -> Optional[ModelVerdict]:
-    """None when the ID can be served (or nothing can be said); else the RL301/RL302 verdict."""
+    """None when the ID can be served (or nothing can be said); else the RL301/RL302 verdict.
+
+    RL301 means the provider's naming rules rule the ID out ("cannot be served"); RL302 means the ID
+    has the provider's shape but nothing confirms it: a router's catalog, a provider's closed model
+    list, or a provider's own namespace ("not confirmed").
+    """
     if provider is None or provider.is_local or not model_id.strip():
         return None
     model = model_id.strip()
@@ -63,6 +69,8 @@ def judge_model(catalog: Catalog, provider: Optional[Provider], model_id: str) -
     if owner is not None and not any(pattern.search(model) for pattern in provider.serves):
         return ModelVerdict(NOT_SERVED, f"{model!r} uses {owner.name}'s own naming, which {provider.name} does not accept",
                             suggestion=_rename_for(catalog, model, provider))
+    if provider.namespace and model.startswith(provider.namespace):
+        return _judge_namespace(catalog, provider, model)
     if provider.serves_any:
         return None
     if provider.serves and not any(pattern.search(model) for pattern in provider.serves):
@@ -73,8 +81,10 @@ def judge_model(catalog: Catalog, provider: Optional[Provider], model_id: str) -
         owner = _owner(catalog, model, provider, everywhere=False)
         if owner is not None and not any(pattern.search(model) for pattern in provider.serves):
             return ModelVerdict(NOT_SERVED, f"{model!r} is a {owner.name} model; {provider.name} does not serve it")
+        if provider.closed_list:
+            return _judge_listed(catalog, provider, model)
         return None
-    return _judge_router(catalog, provider, model)
+    return _judge_listed(catalog, provider, model)
 
 
 def _rename_for(catalog: Catalog, model: str, provider: Provider) -> Optional[str]:
@@ -86,7 +96,41 @@ def _rename_for(catalog: Catalog, model: str, provider: Provider) -> Optional[st
     return None
 
 
-def _judge_router(catalog: Catalog, provider: Provider, model: str) -> Optional[ModelVerdict]:
+def _judge_namespace(catalog: Catalog, provider: Provider, model: str) -> Optional[ModelVerdict]:
+    """An ID under the provider's own namespace (`openrouter/...`): its own products only.
+
+    Another vendor's model there (`openrouter/gpt-4o-mini`, `openrouter/openai/gpt-4o-mini`) is a
+    routing prefix of LiteLLM-style SDKs that a plain client sent as is: RL301. Anything else under the
+    namespace is the provider's own product only if its list (or the user's pinned catalog) says so.
+    """
+    if _listed(catalog, provider, model):
+        return None
+    rest = model[len(provider.namespace):]
+    inner = rest if "/" in rest and any(pattern.search(rest) for pattern in provider.serves) else None
+    owner = None if inner else _owner(catalog, rest, provider, everywhere=False)
+    if inner or owner is not None:
+        what = f"{owner.name}'s {rest!r}" if owner is not None else repr(rest)
+        if inner and inner.startswith(provider.namespace) and not _listed(catalog, provider, inner):
+            inner = None  # a doubled prefix around an unknown product: no rename to offer
+        return ModelVerdict(
+            NOT_SERVED,
+            f"{model!r} puts {what} in {provider.namespace}, {provider.name}'s own namespace (its own models only): "
+            "a LiteLLM-style routing prefix, sent here as part of the ID",
+            suggestion=inner or vendor_form(catalog, rest, provider),
+        )
+    return _judge_listed(catalog, provider, model, scope=f"{provider.namespace} is its own namespace")
+
+
+def _listed(catalog: Catalog, provider: Provider, model: str) -> bool:
+    pinned = catalog.pinned.get(provider.id)
+    wanted = normalise(model, provider)
+    if pinned is not None:
+        return wanted in {normalise(item, provider) for item in pinned}
+    return wanted in provider.known_models
+
+
+def _judge_listed(catalog: Catalog, provider: Provider, model: str, scope: str = "") -> Optional[ModelVerdict]:
+    """RL302 unless a pinned catalog, the documented list or (routers) the documented ID style confirms the ID."""
     wanted = normalise(model, provider)
     pinned = catalog.pinned.get(provider.id)
     if pinned is not None:
@@ -97,10 +141,20 @@ def _judge_router(catalog: Catalog, provider: Provider, model: str) -> Optional[
         hint = f"; closest: {', '.join(closest)}" if closest else ""
         return ModelVerdict(UNCONFIRMED, f"{model!r} is not in the pinned {provider.name} catalog{hint}",
                             suggestion=closest[0] if len(closest) == 1 else None, closest=closest)
-    if wanted in provider.known_models or any(pattern.fullmatch(wanted) for pattern in provider.confirm):
+    if wanted in provider.known_models:
+        return None
+    pin = f"pin it in [tool.routelint.catalog.{provider.id}]"
+    if scope or provider.closed_list:  # the documented list is short: it is the hint
+        why = scope or f"{provider.name} documents a closed list of models"
+        return ModelVerdict(
+            UNCONFIRMED,
+            f"{model!r} is not confirmed on {provider.name}: {why} ({', '.join(provider.known_models)}); "
+            f"if its GET /v1/models lists the ID, {pin}",
+        )
+    if any(pattern.fullmatch(wanted) for pattern in provider.confirm):
         return None
     return ModelVerdict(
         UNCONFIRMED,
         f"{model!r} is not confirmed on {provider.name}: its model IDs come from its own catalog "
-        f"(GET /v1/models); pin it in [tool.routelint.catalog.{provider.id}]",
+        f"(GET /v1/models); {pin}",
     )

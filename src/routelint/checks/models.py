@@ -1,4 +1,4 @@
-"""RL301 model-not-on-route and RL302 unconfirmed-router-model."""
+"""RL301 model-not-on-route (cannot be served) and RL302 unconfirmed-model (not confirmed)."""
 
 from __future__ import annotations
 
