@@ -129,6 +129,9 @@ class RouteSite:
     native_label: Optional[str] = None
     # for fixes: where a key argument can be added to the call: (zero-width span, text before, "api_key=", text after)
     key_arg_insert: Optional[tuple[Span, str, str, str]] = None
+    # where the key meets the route in this file: the key argument, the `"api_key"` entry of a splatted
+    # dict, the Authorization header of a raw request (None when the SDK reads its implicit variable)
+    api_key_span: Optional[Span] = None
 
 
 @dataclass

@@ -104,7 +104,7 @@ def analyze_file(source: SourceFile, ctx: ScanContext, force: bool = False) -> O
     if frontend is not None:
         try:
             if source.kind == PYTHON:  # the full pass for a module a route depends on, or one holding a
-                # key (its fix replaces the literal: that needs libcst's spans)
+                # key (its fix replaces the literal: that needs its exact span)
                 facts = frontend(source.path, text, ctx.catalog, ctx.sdks, force=force or bool(secrets))
             else:
                 facts = frontend(source.path, text, ctx.catalog, ctx.sdks)

@@ -1,62 +1,82 @@
-"""Turn a Python expression into a Value: literal, env lookup (with default), imported name, or unknown.
+"""Turn a Python expression (an `ast` node) into a Value: a literal with its span, an env lookup (with
+its default), a name imported from another module, or unknown.
 
-The evaluator is deliberately small: string literals, f-strings and concatenation, module and class
-constants, `os.environ`/`os.getenv`/python-decouple lookups, `x or "default"`, pydantic-settings
-fields. Anything else is unknown — and unknown stays unknown.
+The evaluator follows data the way programs build routes: names through every scope, string building
+(`+`, f-strings, `%`, `.format`, `str()`, `.rstrip("/")`, `os.path.join`, `urljoin`), containers
+(`{...}["k"]`, `.get(k, default)`), env lookups, `x or default`, class attributes and settings fields,
+and what small functions return. It never guesses: whatever it cannot pin is unknown, and unknown
+never produces a finding. Names are resolved by the caller's symbol table (`Names`), so this module
+depends on no walker.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Optional
-
-import libcst as cst
+import ast
+import re
+from typing import Optional, Protocol
 
 from routelint.catalog.urls import HOLE
 from routelint.facts import ENV, LITERAL, ORIGIN_CODE, ORIGIN_DEFAULT, REF, UNKNOWN, UNKNOWN_VALUE, Location, Value, env_value
-
-if TYPE_CHECKING:  # pragma: no cover
-    from routelint.frontends.python.visitor import RouteVisitor
+from routelint.frontends.python.scopes import string_of
+from routelint.frontends.python.source import SourceText
 
 ENV_GETTERS = {"os.getenv", "os.environ.get", "decouple.config", "environ.get", "os.environ.setdefault"}
+PATH_JOINS = {"os.path.join", "posixpath.join", "urllib.parse.urljoin", "urlparse.urljoin"}
+STRIPS = ("rstrip", "strip", "lstrip", "removesuffix", "removeprefix")
 MAX_DEPTH = 40
+_PERCENT = re.compile(r"%(?:\(([^)]*)\))?[-#0 +]*(?:\d+|\*)?(?:\.\d+)?[sdrifaxXoeEgGc%]")
+_FORMAT_FIELD = re.compile(r"\{([^{}!:]*)(?:![rsa])?(?::[^{}]*)?\}")
+
+class Names(Protocol):
+    """What the evaluator asks of the module's symbol table."""
+
+    source: SourceText
+
+    def qualified(self, node: ast.AST) -> Optional[str]: ...
+    def lookup_value(self, name: str, depth: int) -> Value: ...
+    def lookup_attribute(self, node: ast.Attribute, depth: int) -> Value: ...
+    def env_lookup(self, var: str, default: Optional[Value], loc: Location) -> Value: ...
+    def entries(self, node: ast.AST) -> list[tuple[str, ast.expr]]: ...
+    def call_value(self, call: ast.Call, depth: int) -> Value: ...
 
 
-def string_text(node: cst.BaseExpression) -> Optional[str]:
-    """The value of a plain (non-f) string literal, or None."""
-    if isinstance(node, cst.SimpleString):
-        try:
-            value = node.evaluated_value
-        except Exception:  # malformed escapes
-            return None
-        return value if isinstance(value, str) else None
-    if isinstance(node, cst.ConcatenatedString):
-        left, right = string_text(node.left), string_text(node.right)
-        if left is not None and right is not None:
-            return left + right
-    return None
-
-
-def _join(left: Value, right: Value, loc: Location) -> Value:
-    if left.text is None and right.text is None:
+def compose(pieces: list, loc: Location) -> Value:
+    """A string built from literal text and values: unknown parts become holes. The result is placed
+    where its leading part is written (`f"{BASE}/chat/completions"` is reported at BASE's literal)."""
+    known = [piece for piece in pieces if isinstance(piece, str) or piece.text is not None]
+    if not any((piece if isinstance(piece, str) else piece.text or "").strip() for piece in known):
         return UNKNOWN_VALUE
-    text = (left.text if left.text is not None else HOLE) + (right.text if right.text is not None else HOLE)
-    partial = left.partial or right.partial or left.text is None or right.text is None
-    env_part = left if left.kind == ENV else right if right.kind == ENV else None
+    text = "".join(piece if isinstance(piece, str) else (piece.text if piece.text is not None else HOLE) for piece in pieces)
+    values = [piece for piece in pieces if not isinstance(piece, str)]
+    partial = any(value.text is None or value.partial for value in values)
+    env_part = next((value for value in values if value.kind == ENV), None)
+    lead = next((piece for piece in pieces if isinstance(piece, str) and piece or not isinstance(piece, str)), None)
+    where, identifier = loc, None
+    if isinstance(lead, Value) and lead.text is not None and lead.loc is not None and not _inside(lead.loc, loc):
+        where, identifier = lead.loc, lead.identifier  # the leading part is a name defined elsewhere
     if env_part is not None:
-        return Value(ENV, text=text, loc=loc, env_var=env_part.env_var, partial=partial, origin=ORIGIN_DEFAULT)
-    origin = ORIGIN_DEFAULT if ORIGIN_DEFAULT in (left.origin, right.origin) else ORIGIN_CODE
-    return Value(LITERAL, text=text, loc=loc, partial=partial, origin=origin,
-                 identifier=left.identifier if left.text is not None else right.identifier)
+        return Value(ENV, text=text, loc=where, env_var=env_part.env_var, partial=partial, origin=ORIGIN_DEFAULT,
+                     identifier=identifier)
+    origin = ORIGIN_DEFAULT if any(value.origin == ORIGIN_DEFAULT for value in values) else ORIGIN_CODE
+    return Value(LITERAL, text=text, loc=where, partial=partial, origin=origin, identifier=identifier,
+                 via=(loc,) if where != loc else ())
+
+
+def _inside(inner: Location, outer: Location) -> bool:
+    a, b = inner.span, outer.span
+    return inner.path == outer.path and (a.line, a.column) >= (b.line, b.column) \
+        and (a.end_line, a.end_column) <= (b.end_line, b.end_column)
 
 
 class Evaluator:
-    def __init__(self, visitor: "RouteVisitor") -> None:
-        self.v = visitor
+    def __init__(self, names: Names) -> None:
+        self.names = names
+        self.source = names.source
 
-    def loc(self, node: cst.CSTNode) -> Location:
-        return Location(self.v.path, self.v.span(node))
+    def loc(self, node: ast.AST) -> Location:
+        return self.source.loc(node)
 
-    def evaluate(self, node: Optional[cst.BaseExpression], depth: int = 0) -> Value:
+    def evaluate(self, node: Optional[ast.AST], depth: int = 0) -> Value:
         if node is None or depth > MAX_DEPTH:
             return UNKNOWN_VALUE
         try:
@@ -64,112 +84,199 @@ class Evaluator:
         except RecursionError:
             return UNKNOWN_VALUE
 
-    def _evaluate(self, node: cst.BaseExpression, depth: int) -> Value:
-        if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
-            text = string_text(node)
-            if text is not None:
-                quote = node.prefix + node.quote if isinstance(node, cst.SimpleString) else None
-                return Value(LITERAL, text=text, loc=self.loc(node), quote=quote)
-            if isinstance(node, cst.ConcatenatedString):
-                return _join(self.evaluate(node.left, depth + 1), self.evaluate(node.right, depth + 1), self.loc(node))
+    def _evaluate(self, node: ast.AST, depth: int) -> Value:
+        if isinstance(node, ast.Constant):
+            if isinstance(node.value, str):
+                return Value(LITERAL, text=node.value, loc=self.loc(node), quote=self.source.quote(node))
+            if isinstance(node.value, int) and not isinstance(node.value, bool):
+                return Value(LITERAL, text=str(node.value), loc=self.loc(node))
             return UNKNOWN_VALUE
-        if isinstance(node, cst.FormattedString):
+        if isinstance(node, ast.JoinedStr):
             return self._fstring(node, depth)
-        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
-            return _join(self.evaluate(node.left, depth + 1), self.evaluate(node.right, depth + 1), self.loc(node))
-        if isinstance(node, cst.Name):
-            return self.v.lookup_value(node.value, depth + 1)
-        if isinstance(node, cst.Attribute):
-            return self._attribute(node, depth)
-        if isinstance(node, cst.Subscript):
+        if isinstance(node, ast.BinOp):
+            if isinstance(node.op, ast.Add):
+                return compose([self.evaluate(node.left, depth + 1), self.evaluate(node.right, depth + 1)], self.loc(node))
+            if isinstance(node.op, ast.Mod) and string_of(node.left) is not None:
+                return self._percent(node, depth)
+            return UNKNOWN_VALUE
+        if isinstance(node, ast.Name):
+            return self.names.lookup_value(node.id, depth + 1)
+        if isinstance(node, ast.Attribute):
+            return self.names.lookup_attribute(node, depth + 1)
+        if isinstance(node, ast.Subscript):
             return self._subscript(node, depth)
-        if isinstance(node, cst.Call):
+        if isinstance(node, ast.Call):
             return self._call(node, depth)
-        if isinstance(node, cst.BooleanOperation) and isinstance(node.operator, cst.Or):
-            left = self.evaluate(node.left, depth + 1)
-            right = self.evaluate(node.right, depth + 1)
+        if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or):
+            return self._or(node, depth)
+        if isinstance(node, ast.IfExp):
+            body, orelse = self.evaluate(node.body, depth + 1), self.evaluate(node.orelse, depth + 1)
+            # two alternatives that agree are one value; otherwise the branch taken is unknown
+            if body.text is not None and body.text == orelse.text and body.kind == orelse.kind:
+                return body
+            return UNKNOWN_VALUE
+        if isinstance(node, ast.NamedExpr):
+            return self.evaluate(node.value, depth + 1)
+        return UNKNOWN_VALUE
+
+    def _or(self, node: ast.BoolOp, depth: int) -> Value:
+        left = self.evaluate(node.values[0], depth + 1)
+        for operand in node.values[1:]:
+            right = self.evaluate(operand, depth + 1)
             if left.kind == ENV and left.text is None and right.text is not None:
-                return env_value(left.env_var or "", right)
-            if left.text is not None:
-                return left
-            return right if right.kind != UNKNOWN else left
-        return UNKNOWN_VALUE
+                left = env_value(left.env_var or "", right)
+            elif left.text is None:
+                left = right if right.kind != UNKNOWN else left
+        return left
 
-    def _fstring(self, node: cst.FormattedString, depth: int) -> Value:
-        pieces: list[str] = []
-        partial = False
-        env_var = None
-        for part in node.parts:
-            if isinstance(part, cst.FormattedStringText):
+    def _fstring(self, node: ast.JoinedStr, depth: int) -> Value:
+        pieces: list = []
+        for part in node.values:
+            if isinstance(part, ast.Constant) and isinstance(part.value, str):
                 pieces.append(part.value)
-            else:
-                inner = self.evaluate(part.expression, depth + 1)
-                if inner.text is not None and not part.format_spec:
-                    pieces.append(inner.text)
-                    partial = partial or inner.partial
-                    if inner.kind == ENV:
-                        env_var = inner.env_var
+            elif isinstance(part, ast.FormattedValue):
+                if part.format_spec is not None or part.conversion not in (-1, ord("s")):
+                    pieces.append(UNKNOWN_VALUE)
                 else:
-                    pieces.append(HOLE)
-                    partial = True
-        text = "".join(pieces)
-        if text.replace(HOLE, "") == "":
-            return UNKNOWN_VALUE
-        if env_var:
-            return Value(ENV, text=text, loc=self.loc(node), env_var=env_var, partial=partial, origin=ORIGIN_DEFAULT)
-        return Value(LITERAL, text=text, loc=self.loc(node), partial=partial)
+                    pieces.append(self.evaluate(part.value, depth + 1))
+        value = compose(pieces, self.loc(node))
+        return value
 
-    def _attribute(self, node: cst.Attribute, depth: int) -> Value:
-        dotted = self.v.dotted(node)
-        if dotted is None:
-            return UNKNOWN_VALUE
-        head, _, rest = dotted.partition(".")
-        if head == "self":
-            return self.v.lookup_self_value(rest, depth + 1)
-        return self.v.lookup_dotted_value(dotted, depth + 1)
+    def _percent(self, node: ast.BinOp, depth: int) -> Value:
+        template = string_of(node.left) or ""
+        right = node.right
+        if isinstance(right, ast.Tuple):
+            args = [self.evaluate(element, depth + 1) for element in right.elts]
+            named: dict[str, Value] = {}
+        elif isinstance(right, ast.Dict):
+            args, named = [], {key: self.evaluate(value, depth + 1) for key, value in self.names.entries(right)}
+        else:
+            args, named = [self.evaluate(right, depth + 1)], {}
+        pieces: list = []
+        position, index = 0, 0
+        for match in _PERCENT.finditer(template):
+            pieces.append(template[position:match.start()])
+            position = match.end()
+            if match.group(0) == "%%":
+                pieces.append("%")
+            elif match.group(1) is not None:
+                pieces.append(named.get(match.group(1), UNKNOWN_VALUE))
+            else:
+                pieces.append(args[index] if index < len(args) and match.group(0)[-1] in "sd" else UNKNOWN_VALUE)
+                index += 1
+        pieces.append(template[position:])
+        return compose(pieces, self.loc(node))
 
-    def _subscript(self, node: cst.Subscript, depth: int) -> Value:
-        qualified = self.v.qualified(node.value)
-        if qualified == "os.environ" and len(node.slice) == 1:
-            index = node.slice[0].slice
-            if isinstance(index, cst.Index):
-                key = self.evaluate(index.value, depth + 1)
-                if key.text is not None and not key.partial:
-                    return _named(self.v.env_lookup(key.text, None, self.loc(node)), index.value, key)
+    def _format(self, call: ast.Call, template: str, depth: int) -> Value:
+        args = [self.evaluate(arg, depth + 1) for arg in call.args if not isinstance(arg, ast.Starred)]
+        named = {kw.arg: self.evaluate(kw.value, depth + 1) for kw in call.keywords if kw.arg}
+        pieces: list = []
+        position, auto = 0, 0
+        for match in _FORMAT_FIELD.finditer(template.replace("{{", "\0").replace("}}", "\1")):
+            pieces.append(template[position:match.start()])
+            position = match.end()
+            field_name = match.group(1)
+            if field_name == "":
+                pieces.append(args[auto] if auto < len(args) else UNKNOWN_VALUE)
+                auto += 1
+            elif field_name.isdigit():
+                pieces.append(args[int(field_name)] if int(field_name) < len(args) else UNKNOWN_VALUE)
+            else:
+                pieces.append(named.get(field_name, UNKNOWN_VALUE))
+        pieces.append(template[position:])
+        pieces = [piece.replace("\0", "{").replace("\1", "}") if isinstance(piece, str) else piece for piece in pieces]
+        return compose(pieces, self.loc(call))
+
+    def _subscript(self, node: ast.Subscript, depth: int) -> Value:
+        qualified = self.names.qualified(node.value)
+        index = node.slice
+        key = self.evaluate(index, depth + 1)
+        if key.text is None or key.partial:
+            return UNKNOWN_VALUE
+        if qualified == "os.environ":
+            return _named(self.names.env_lookup(key.text, None, self.loc(node)), index, key)
+        for name, value in self.names.entries(node.value):
+            if name == key.text:
+                return self.evaluate(value, depth + 1)
         return UNKNOWN_VALUE
 
-    def _call(self, node: cst.Call, depth: int) -> Value:
-        qualified = self.v.qualified(node.func)
-        if qualified in ENV_GETTERS or (qualified or "").endswith("decouple.config"):
-            if not node.args:
+    def _call(self, node: ast.Call, depth: int) -> Value:
+        qualified = self.names.qualified(node.func) or ""
+        if qualified in ENV_GETTERS or qualified.endswith("decouple.config"):
+            return self._env_call(node, depth)
+        if qualified == "str" and len(node.args) == 1:
+            return self.evaluate(node.args[0], depth + 1)
+        if qualified in PATH_JOINS and node.args and not node.keywords:
+            return self._join_path(node, qualified, depth)
+        if isinstance(node.func, ast.Attribute):
+            method = node.func.attr
+            if method in STRIPS and len(node.args) <= 1:
+                inner = self.evaluate(node.func.value, depth + 1)
+                if inner.text is not None and not inner.partial:
+                    chars = string_of(node.args[0]) if node.args else None
+                    if method.startswith("remove") and chars is None:
+                        return inner
+                    stripped = getattr(str, method)(inner.text, chars)
+                    return inner.with_(text=stripped, quote=inner.quote if stripped == inner.text else None)
+                return inner
+            template = string_of(node.func.value)
+            if method == "format" and template is not None:
+                return self._format(node, template, depth)
+            if method == "get" and node.args and qualified != "os.environ.get":
+                key = self.evaluate(node.args[0], depth + 1)
+                entries = self.names.entries(node.func.value)
+                for name, value in entries:
+                    if key.text is not None and name == key.text:
+                        return self.evaluate(value, depth + 1)
+                if len(node.args) > 1 and (entries or key.text is not None):
+                    default = self.evaluate(node.args[1], depth + 1)
+                    # a key missing from a dict literal: the default is what the lookup returns
+                    return default if entries and key.text is not None else UNKNOWN_VALUE
                 return UNKNOWN_VALUE
-            key = self.evaluate(node.args[0].value, depth + 1)
-            if key.text is None or key.partial:
+        return self.names.call_value(node, depth + 1)
+
+    def _env_call(self, node: ast.Call, depth: int) -> Value:
+        if not node.args:
+            return UNKNOWN_VALUE
+        key = self.evaluate(node.args[0], depth + 1)
+        if key.text is None or key.partial:
+            return UNKNOWN_VALUE
+        default_node = node.args[1] if len(node.args) > 1 else None
+        for keyword in node.keywords:
+            if keyword.arg == "default":
+                default_node = keyword.value
+        default = self.evaluate(default_node, depth + 1) if default_node is not None else None
+        return _named(self.names.env_lookup(key.text, default, self.loc(node)), node.args[0], key)
+
+    def _join_path(self, node: ast.Call, qualified: str, depth: int) -> Value:
+        parts = [self.evaluate(arg, depth + 1) for arg in node.args]
+        if qualified.endswith("urljoin"):
+            if len(parts) != 2 or parts[1].text is None or "://" in parts[1].text:
                 return UNKNOWN_VALUE
-            default_node = None
-            for index, arg in enumerate(node.args[1:], start=1):
-                if arg.keyword is None and index == 1:
-                    default_node = arg.value
-                elif arg.keyword is not None and arg.keyword.value == "default":
-                    default_node = arg.value
-            default = self.evaluate(default_node, depth + 1) if default_node is not None else None
-            return _named(self.v.env_lookup(key.text, default, self.loc(node)), node.args[0].value, key)
-        if qualified in ("str",) and len(node.args) == 1:
-            return self.evaluate(node.args[0].value, depth + 1)
-        if isinstance(node.func, cst.Attribute) and node.func.attr.value in ("rstrip", "strip", "lstrip") :
-            inner = self.evaluate(node.func.value, depth + 1)
-            if inner.text is not None:
-                chars = string_text(node.args[0].value) if node.args else None
-                method = getattr(str, node.func.attr.value)
-                stripped = method(inner.text, chars)
-                return inner.with_(text=stripped, quote=inner.quote if stripped == inner.text else None)
-            return inner
-        return UNKNOWN_VALUE
+            base, tail = parts
+            if base.text is not None and not base.partial and tail.text is not None and not tail.text.startswith("/"):
+                # urljoin drops the base's last segment unless it ends with "/"
+                head = base.text if base.text.endswith("/") else base.text.rsplit("/", 1)[0] + "/"
+                return compose([base.with_(text=head), tail.text], self.loc(node))
+            return UNKNOWN_VALUE
+        pieces: list = []
+        for index, part in enumerate(parts):
+            if index:
+                pieces.append("/")
+            if part.text is not None and index:
+                if part.text.startswith("/"):
+                    return UNKNOWN_VALUE  # an absolute part replaces everything before it
+                pieces.append(part)
+            elif part.text is not None and len(parts) > 1 and part.text.endswith("/"):
+                pieces.append(part.with_(text=part.text.rstrip("/")))
+            else:
+                pieces.append(part)
+        return compose(pieces, self.loc(node))
 
 
-def _named(value: Value, name_node: cst.BaseExpression, name: Value) -> Value:
+def _named(value: Value, name_node: ast.AST, name: Value) -> Value:
     """Remember where an env lookup's variable name is written, when it is a plain literal in the lookup (for fixes)."""
-    if value.kind == ENV and value.text is None and isinstance(name_node, cst.SimpleString) and name.quote and name.loc:
+    if value.kind == ENV and value.text is None and isinstance(name_node, ast.Constant) and name.quote and name.loc:
         return value.with_(name_literal=(name.loc, name.quote))
     return value
 

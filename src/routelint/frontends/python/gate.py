@@ -1,8 +1,8 @@
 """A cheap first pass (CPython's `ast`, already built for the syntax check) that decides whether a
-module needs libcst at all.
+module needs the full walk at all.
 
 The prefilter keeps files that *mention* a provider or an SDK — docstrings and comments included — and
-libcst with positions costs about ten times `ast.parse`. A module needs the full pass only when it
+the full walk costs a multiple of the parse. A module needs the full pass only when it
 calls a route sink, subclasses a client, sets the legacy module globals, or writes a provider URL in
 a string. Modules that another file's route depends on are parsed fully anyway (the engine forces
 them), so nothing a route needs is lost here.
@@ -14,6 +14,7 @@ import ast
 from functools import lru_cache
 
 from routelint.catalog.model import Catalog
+from routelint.frontends.python.scopes import dotted as _dotted
 from routelint.sdks import SdkCatalog
 
 
@@ -23,15 +24,6 @@ def _vocabulary(catalog: Catalog, sdks: SdkCatalog) -> tuple[frozenset[str], fro
     legacy = frozenset(spec.module for spec in sdks.legacy)
     hosts = tuple(sorted({host.lstrip("*.-") for provider in catalog.providers.values() for host in provider.hosts} - {""}))
     return sinks, legacy, hosts
-
-
-def _dotted(node: ast.AST) -> str | None:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        base = _dotted(node.value)
-        return f"{base}.{node.attr}" if base else None
-    return None
 
 
 def needs_full_parse(tree: ast.Module, catalog: Catalog, sdks: SdkCatalog) -> bool:

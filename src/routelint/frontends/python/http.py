@@ -1,0 +1,87 @@
+"""Raw HTTP requests (requests, httpx, aiohttp, urllib): the endpoint a URL names, the key of an
+`Authorization: Bearer ...` header, and the `"model"` of a JSON body.
+
+The header and the body are followed like any value: a dict literal, a name bound to one, `dict(...)`,
+`{**base, ...}`; the key inside `f"Bearer {KEY}"` or `"Bearer " + KEY` is `KEY` itself.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Optional
+
+from routelint.catalog.model import Catalog
+from routelint.facts import UNKNOWN_VALUE, Value
+from routelint.frontends.python.symbols import Symbols
+
+BEARER = "bearer "
+HEADER_PARAMS = ("headers",)
+BODY_PARAMS = ("json",)
+
+
+def endpoint_of_url(catalog: Catalog, url: Value) -> Optional[str]:
+    if url.text is None:
+        return None
+    path = url.text.split("?", 1)[0].rstrip("/")
+    for suffix, endpoint in sorted(catalog.endpoint_paths.items(), key=lambda item: -len(item[0])):
+        if path.endswith(suffix):
+            return endpoint
+    return None
+
+
+MAX_NAME_HOPS = 4
+
+
+def _header(symbols: Symbols, keywords: dict[str, ast.expr]) -> Optional[ast.expr]:
+    for param in HEADER_PARAMS:
+        if param in keywords:
+            for key, value in symbols.entries(keywords[param]):
+                if key.lower() == "authorization":
+                    for _ in range(MAX_NAME_HOPS):  # `auth = f"Bearer {KEY}"; headers={"Authorization": auth}`
+                        bound = symbols.bound_expression(value)
+                        if bound is None or _key_part(value) is not None:
+                            break
+                        value = bound
+                    return value
+    return None
+
+
+def _key_part(value: ast.expr) -> Optional[ast.expr]:
+    """`KEY` in `f"Bearer {KEY}"` / `"Bearer " + KEY` / `"Bearer {}".format(KEY)`."""
+    if isinstance(value, ast.JoinedStr):
+        expressions = [part.value for part in value.values if isinstance(part, ast.FormattedValue)]
+        texts = "".join(part.value for part in value.values if isinstance(part, ast.Constant) and isinstance(part.value, str))
+        if len(expressions) == 1 and texts.strip().lower() in ("bearer", ""):
+            return expressions[0]
+    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add) and isinstance(value.left, ast.Constant) \
+            and isinstance(value.left.value, str) and value.left.value.lower() == BEARER:
+        return value.right
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "format" \
+            and isinstance(value.func.value, ast.Constant) and str(value.func.value.value).lower() in ("bearer {}", "bearer {0}") \
+            and len(value.args) == 1:
+        return value.args[0]
+    return None
+
+
+def bearer_key(symbols: Symbols, keywords: dict[str, ast.expr]) -> tuple[Value, Optional[ast.expr]]:
+    """The key a request sends and the expression it is written in (reported there)."""
+    header = _header(symbols, keywords)
+    if header is None:
+        return UNKNOWN_VALUE, None
+    part = _key_part(header)
+    if part is not None:
+        return symbols.eval.evaluate(part), part
+    evaluated = symbols.eval.evaluate(header)
+    if evaluated.text and evaluated.text.lower().startswith(BEARER) and not evaluated.partial:
+        # the key is part of the literal: an edit of the literal must not drop "Bearer "
+        return evaluated.with_(text=evaluated.text[len(BEARER):], quote=None), header
+    return UNKNOWN_VALUE, None
+
+
+def json_model(symbols: Symbols, keywords: dict[str, ast.expr]) -> Optional[Value]:
+    for param in BODY_PARAMS:
+        if param in keywords:
+            for key, value in symbols.entries(keywords[param]):
+                if key == "model":
+                    return symbols.eval.evaluate(value)
+    return None

@@ -1,0 +1,84 @@
+"""Scopes and symbols of one module: what each name is bound to, by scope, while the walk goes on.
+
+A scope keeps the *expressions* names are bound to (evaluated lazily, when a route needs them), the
+clients made in it, the settings/class instances, and a function's parameters with their defaults.
+Scopes are plain objects that outlive the walk of their body, so a function's return value or a
+method's `self.x` can later be evaluated in the scope it was written in.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from typing import Iterator, Optional
+
+from routelint.sdks import Sink
+
+
+@dataclass
+class ClassInfo:
+    name: str
+    bases: list[str]
+    attrs: dict[str, ast.expr] = field(default_factory=dict)
+    settings: bool = False  # a pydantic-settings class: fields are env lookups
+    enum: bool = False  # an Enum: `Member.value` is the attribute's value
+    env_prefix: str = ""
+    field_env: dict[str, str] = field(default_factory=dict)  # field -> env var (alias)
+    sink: Optional[Sink] = None
+    super_route: Optional[str] = None  # route created at super().__init__(...)
+    super_call: Optional[ast.Call] = None
+    super_scope: Optional["Scope"] = None
+    # what __init__ hands to super().__init__, and __init__'s own parameters (name -> default), in order
+    super_kwargs: dict[str, ast.expr] = field(default_factory=dict)
+    init_params: dict[str, Optional[ast.expr]] = field(default_factory=dict)
+    init_star_kwargs: Optional[str] = None
+    self_clients: dict[str, str] = field(default_factory=dict)
+    # `self.x = <expression>` in any method, with the method's scope to evaluate it in
+    self_values: dict[str, tuple[ast.expr, "Scope"]] = field(default_factory=dict)
+    scope: Optional["Scope"] = None  # the class body's scope
+
+
+@dataclass
+class Scope:
+    kind: str  # module, class, function
+    parent: Optional["Scope"]
+    values: dict[str, ast.expr] = field(default_factory=dict)
+    clients: dict[str, str] = field(default_factory=dict)
+    instances: dict[str, str] = field(default_factory=dict)  # name -> class name (settings objects)
+    params: dict[str, Optional[ast.expr]] = field(default_factory=dict)
+    cls: Optional[ClassInfo] = None
+    returns_client: Optional[str] = None
+    returns: list[ast.expr] = field(default_factory=list)  # what the function returns (small factories)
+    star_kwargs: Optional[str] = None
+
+    def chain(self) -> Iterator["Scope"]:
+        """This scope, then the enclosing ones Python's name lookup sees (class bodies are skipped
+        from inside their methods)."""
+        scope: Optional[Scope] = self
+        first = True
+        while scope is not None:
+            if first or scope.kind != "class":
+                yield scope
+            first = False
+            scope = scope.parent
+
+
+def dotted(node: ast.AST) -> Optional[str]:
+    """`a.b.c` for a chain of names, else None."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        base = dotted(node.value)
+        return f"{base}.{node.attr}" if base else None
+    return None
+
+
+def string_of(node: Optional[ast.AST]) -> Optional[str]:
+    """The value of a string constant, or None."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    return None
+
+
+def keyword_arguments(call: ast.Call) -> dict[str, ast.expr]:
+    return {keyword.arg: keyword.value for keyword in call.keywords if keyword.arg is not None}
