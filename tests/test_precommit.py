@@ -8,6 +8,7 @@ builds its own virtualenv and pip-installs routelint from that snapshot (PyPI mu
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import re
 import shutil
@@ -61,32 +62,41 @@ def test_manifest_is_valid_for_pre_commit():
     assert set(hooks) == {"routelint", "routelint-fix"}
     for hook in hooks.values():
         assert hook["language"] == "python"
-        assert {"python", "yaml", "toml", "json", "text"} <= set(hook["types_or"])
+        assert hook["types"] == ["text"] and not hook["types_or"]  # every text file, binaries skipped
+        assert hook["files"] == ""  # no name pattern narrows it
         assert hook["require_serial"] is True
     assert hooks["routelint"]["entry"].startswith("routelint check")
     assert "--fix" not in hooks["routelint"]["entry"]
     assert hooks["routelint-fix"]["entry"].split()[-2:] == ["--fix", "--exit-non-zero-on-fix"]
 
 
-@pytest.mark.parametrize(("name", "selected"), [
-    ("app.py", True), ("pkg/types.pyi", True), ("deploy/compose.yaml", True), ("ci.yml", True),
-    ("pyproject.toml", True), ("config/settings.json", True), (".env", True), ("svc/.env", True),
-    (".env.local", True), ("deploy/.env.production", True), ("prod.env", True),
-    ("README.md", False), ("Dockerfile", False), ("environment.txt", False), ("x.env.bak", False),
-])
-def test_manifest_files_pattern(name, selected):
-    hook = yaml.safe_load(MANIFEST.read_text(encoding="utf-8"))[0]
-    assert bool(re.search(hook["files"], name)) is selected
+TEXT_FILES = ["app.py", "pkg/types.pyi", "deploy/compose.yaml", "ci.yml", "pyproject.toml", "config/settings.json",
+              ".env", "svc/.env", ".env.local", "prod.env", "x.env.bak", "README.md", "Dockerfile", "deploy.sh",
+              "notebooks/explore.ipynb", "setup.cfg", "app.ini", "app.properties", "environment.txt", "Makefile"]
 
 
-def test_env_files_have_only_the_text_type_so_types_or_must_admit_text(tmp_path):
+@pytest.mark.parametrize("name", TEXT_FILES)
+def test_manifest_selects_every_text_file(tmp_path, name):
+    """pre-commit selects a file when identify's tags (from its name and content) include every `types`."""
     from identify import identify
 
-    env = tmp_path / ".env"
-    env.write_text("TOKEN=x\n", encoding="utf-8")
-    tags = identify.tags_from_path(str(env))
+    path = tmp_path / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("TOKEN=x\n", encoding="utf-8")
     hook = yaml.safe_load(MANIFEST.read_text(encoding="utf-8"))[0]
-    assert tags & set(hook["types_or"]), tags  # pre-commit ANDs types_or with files
+    assert set(hook["types"]) <= identify.tags_from_path(str(path)), identify.tags_from_path(str(path))
+
+
+def test_manifest_skips_binaries(tmp_path):
+    from identify import identify
+
+    image = tmp_path / "logo.png"
+    image.write_bytes(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR" + bytes(range(256)))
+    blob = tmp_path / "model.bin"
+    blob.write_bytes(b"\0\1\2" * 100)
+    hook = yaml.safe_load(MANIFEST.read_text(encoding="utf-8"))[0]
+    for path in (image, blob):
+        assert not set(hook["types"]) <= identify.tags_from_path(str(path))
 
 
 # --------------------------------------------------------------------------- explicit file lists
@@ -168,7 +178,7 @@ def test_try_repo_fails_a_staged_bad_file_with_the_finding(hook_repo, tmp_path):
     target = _target(tmp_path, {
         "bad.py": BAD,
         "config/.env.staging": f"TOKEN={GEMINI_KEY}\n",  # env files reach the hook
-        "README.md": f"old key: {GEMINI_KEY}\n",  # Markdown does not
+        "README.md": f"old key: {GEMINI_KEY}\n",  # and so does every other text file
     })
     completed = _try_repo(hook_repo, target, "routelint")
     output = completed.stdout + completed.stderr
@@ -176,7 +186,7 @@ def test_try_repo_fails_a_staged_bad_file_with_the_finding(hook_repo, tmp_path):
     assert "routelint" in output and "Failed" in output
     assert "bad.py:6:38: RL301 " in output
     assert "config/.env.staging:1:7: RL202 " in output
-    assert "README.md" not in output
+    assert "README.md:1:10: RL202 " in output
     assert GEMINI_KEY not in output
 
 
@@ -202,6 +212,56 @@ def test_try_repo_fix_hook_rewrites_the_file(hook_repo, tmp_path):
     fixed = (target / "fixme.py").read_text(encoding="utf-8")
     assert fixed != FIXABLE
     assert 'os.environ.get("GEMINI_BASE_URL", "https://generativelanguage.googleapis.com/v1beta/openai/")' in fixed
+
+
+def _notebook_with_printed_key() -> str:
+    """A notebook as Jupyter writes it whose output shows a key (the code reads it from the environment)."""
+    cell = {"cell_type": "code", "execution_count": 1, "id": "c1", "metadata": {},
+            "outputs": [{"name": "stdout", "output_type": "stream", "text": [f"{GEMINI_KEY}\n"]}],
+            "source": ["import os\n", 'print(os.environ["GEMINI_API_KEY"])']}
+    document = {"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    return json.dumps(document, indent=1, ensure_ascii=False) + "\n"
+
+
+@pytest.mark.slow
+@needs_git
+def test_installed_hook_blocks_commits_of_a_shell_script_and_a_notebook_with_a_key(hook_repo, tmp_path):
+    """`pre-commit install`, then real `git commit`s: the hook stops the commit of a staged `.sh` and of a
+    staged `.ipynb` holding a key (RL202), and lets a clean shell script through."""
+    target = tmp_path / "project"
+    target.mkdir()
+    _git("init", "-q", cwd=target)
+    env = dict(os.environ, **GIT_ENV, PRE_COMMIT_HOME=str(tmp_path / "pre-commit-home"), PRE_COMMIT_COLOR="never")
+    config = {"repos": [{"repo": str(hook_repo), "rev": _git("rev-parse", "HEAD", cwd=hook_repo).strip(),
+                         "hooks": [{"id": "routelint"}]}]}
+    (target / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    subprocess.run([sys.executable, "-m", "pre_commit", "install"], cwd=target, env=env, check=True, capture_output=True)
+
+    def commit(name: str, text: str) -> subprocess.CompletedProcess:
+        path = target / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        subprocess.run(["git", "add", name], cwd=target, env=env, check=True)
+        return subprocess.run(["git", "commit", "-q", "-m", f"add {name}"], cwd=target, env=env,
+                              capture_output=True, text=True, timeout=900)
+
+    first = commit(".pre-commit-config.yaml", (target / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    assert first.returncode == 0, first.stdout + first.stderr
+    for name, text in (
+        ("deploy/run.sh", f"#!/bin/sh\nexport GEMINI_API_KEY={GEMINI_KEY}\npython app.py\n"),
+        ("notebooks/explore.ipynb", _notebook_with_printed_key()),
+    ):
+        line = next(number for number, content in enumerate(text.splitlines(), start=1) if GEMINI_KEY in content)
+        blocked = commit(name, text)
+        output = blocked.stdout + blocked.stderr
+        assert blocked.returncode != 0, output
+        assert f"{name}:{line}:" in output and "RL202" in output, output
+        assert GEMINI_KEY not in output
+        assert _git("rev-list", "--count", "HEAD", cwd=target).strip() == "1"  # nothing was committed
+        subprocess.run(["git", "rm", "-q", "--cached", name], cwd=target, env=env, check=True)
+    clean = commit("deploy/start.sh", "#!/bin/sh\nexec python app.py\n")
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    assert _git("rev-list", "--count", "HEAD", cwd=target).strip() == "2"
 
 
 # --------------------------------------------------------------------------- the README's snippet

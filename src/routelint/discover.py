@@ -25,8 +25,9 @@ DOTENV = "dotenv"
 YAML = "yaml"
 TOML = "toml"
 JSON = "json"
+NOTEBOOK = "notebook"  # Jupyter .ipynb: code cells are Python, the rest is scanned for keys
 TEXT = "text"  # any other text file: scanned for keys only
-ANALYSED_KINDS = (PYTHON, DOTENV, YAML, TOML, JSON)
+ANALYSED_KINDS = (PYTHON, DOTENV, YAML, TOML, JSON, NOTEBOOK)
 
 
 def file_kind(path: str) -> str:
@@ -42,6 +43,8 @@ def file_kind(path: str) -> str:
         return TOML
     if lower.endswith(".json"):
         return JSON
+    if lower.endswith(".ipynb"):
+        return NOTEBOOK
     return TEXT
 
 

@@ -217,3 +217,8 @@ class FileFacts:
     import_line: int = 1
     # for fixes (config and env files): the line a line appended at the end of the file starts on
     append_line: int = 0
+    # the column `import os` goes at on `import_line` (a notebook's line starts inside a JSON string)
+    import_column: int = 1
+    # notebooks: where each cell line starts in the .ipynb text, as (line, column, cell number, line in
+    # the cell (0: its outputs, -1: elsewhere in it), column of a `#` comment on that line or 0)
+    cells: tuple[tuple[int, int, int, int, int], ...] = ()

@@ -107,6 +107,10 @@ def parses(path: str, text: str, before: Optional[str] = None) -> Optional[str]:
     lower = path.lower()
     if file_kind(os.path.basename(path)) == DOTENV:
         return _dotenv_parses(text, before)
+    if lower.endswith(".ipynb"):
+        from routelint.frontends.notebook import still_valid
+
+        return still_valid(text, before)
     try:
         if lower.endswith((".py", ".pyi")):
             import ast
@@ -166,6 +170,10 @@ def _changes(source: SourceText, fix: Fix, path: Optional[str] = None) -> Option
         if start is None or end is None or end < start:
             return None
         content = edit.content
+        if edit.path.lower().endswith(".ipynb"):  # the edit lands inside a JSON string
+            from routelint.frontends.notebook import json_escape
+
+            content = json_escape(content)
         if source.newline == "\r\n":
             content = content.replace("\r\n", "\n").replace("\n", "\r\n")
         if start == end == len(source.text) and source.text and not source.text.endswith("\n") and content.endswith("\n"):

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from routelint.catalog.keys import key_gate_words, may_hold_key
 from routelint.catalog.model import Catalog
-from routelint.discover import DOTENV, PYTHON
+from routelint.discover import DOTENV, NOTEBOOK, PYTHON
 from routelint.sdks import SdkCatalog
 from routelint.trie import trie_pattern
 
@@ -47,8 +47,10 @@ class Prefilter:
 
 
 def _candidate_by_kind(text: str, kind: str) -> bool:
-    if kind == DOTENV:
-        return True  # env files fill the project environment of code: always read
+    if kind in (DOTENV, NOTEBOOK):
+        # env files fill the project environment of code: always read; a notebook is always checked
+        # for validity (RL001), and its code reaches a full parse only through the Python gate
+        return True
     return kind != PYTHON and _CONFIG_TERMS.search(text) is not None
 
 

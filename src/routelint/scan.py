@@ -11,7 +11,7 @@ from typing import Callable, Optional
 
 from routelint.catalog.keys import find_keys
 from routelint.catalog.model import Catalog
-from routelint.discover import ANALYSED_KINDS, DOTENV, JSON, PYTHON, TOML, YAML, SourceFile
+from routelint.discover import ANALYSED_KINDS, DOTENV, JSON, NOTEBOOK, PYTHON, TOML, YAML, SourceFile
 from routelint.facts import FileFacts, ProblemFact, SecretCandidate, Span
 from routelint.modules import imports_in
 from routelint.prefilter import Prefilter
@@ -53,6 +53,10 @@ def _frontend(kind: str) -> Optional[Frontend]:
         from routelint.frontends.json_config import analyze_json
 
         return analyze_json
+    if kind == NOTEBOOK:
+        from routelint.frontends.notebook import analyze_notebook
+
+        return analyze_notebook
     return None
 
 
@@ -103,8 +107,8 @@ def analyze_file(source: SourceFile, ctx: ScanContext, force: bool = False) -> O
     frontend = _frontend(source.kind) if wanted else None
     if frontend is not None:
         try:
-            if source.kind == PYTHON:  # the full pass for a module a route depends on, or one holding a
-                # key (its fix replaces the literal: that needs its exact span)
+            if source.kind in (PYTHON, NOTEBOOK):  # the full pass for a module a route depends on, or one
+                # holding a key (its fix replaces the literal: that needs its exact span)
                 facts = frontend(source.path, text, ctx.catalog, ctx.sdks, force=force or bool(secrets))
             else:
                 facts = frontend(source.path, text, ctx.catalog, ctx.sdks)
@@ -112,10 +116,15 @@ def analyze_file(source: SourceFile, ctx: ScanContext, force: bool = False) -> O
             facts = _problem(source, "cannot be analysed: nested too deeply")
     else:
         facts = FileFacts(path=source.path, kind=source.kind)
+    if facts.cells:  # a notebook: which raw-text hits sit in a code cell's comment
+        from routelint.frontends.notebook import mark_comments
+
+        mark_comments(facts.cells, secrets)
     facts.secrets = secrets + facts.secrets  # raw-text keys, plus keys a frontend decoded
     if source.kind == PYTHON:  # cheap, for every Python file: which files pull in which modules
         facts.imports = imports_in(source.path, text)
-    facts.suppressions = find_suppressions(source.kind, source.path, text)
+    if source.kind != NOTEBOOK:  # a notebook's frontend found them in its code cells
+        facts.suppressions = find_suppressions(source.kind, source.path, text)
     if not facts.digest and source.kind != PYTHON:  # fixes of config and env files (issue 5)
         from routelint.frontends.python import text_digest
 
@@ -147,5 +156,6 @@ def secrets_in(source: SourceFile, text: str, ctx: ScanContext) -> list[SecretCa
 
 
 def _in_comment(kind: str, before: str) -> bool:
-    """Is the text after `before` (same line) inside a comment? JSON has none."""
-    return kind != JSON and comment_start(before, kind == PYTHON) is not None
+    """Is the text after `before` (same line) inside a comment? JSON has none; a notebook's frontend
+    decides for its code cells (`mark_comments`)."""
+    return kind not in (JSON, NOTEBOOK) and comment_start(before, kind == PYTHON) is not None

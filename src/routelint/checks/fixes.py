@@ -15,7 +15,7 @@ from routelint.checks.base import CheckContext
 from routelint.diagnostics import DISPLAY_ONLY, SAFE, UNSAFE, Edit, Fix  # noqa: F401 (Edit, Fix used by checks)
 from routelint.facts import ENV, LITERAL, ORIGIN_DEFAULT, FileFacts, Span, Value
 
-PYTHON_SUFFIXES = (".py", ".pyi")
+PYTHON_SUFFIXES = (".py", ".pyi", ".ipynb")  # a notebook's code cells are Python (the fixer JSON-escapes)
 
 
 def is_python(path: str) -> bool:
@@ -59,8 +59,8 @@ def environ(facts: FileFacts, line: int) -> tuple[str, list[Edit]]:
 
 
 def import_os(facts: FileFacts) -> Edit:
-    line = facts.import_line
-    return Edit(facts.path, Span(line, 1, line, 1), "import os\n")
+    line, column = facts.import_line, facts.import_column
+    return Edit(facts.path, Span(line, column, line, column), "import os\n")
 
 
 def providers_by_loc(ctx: CheckContext, part: str) -> dict[tuple[str, Span], set[str]]:

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import TextIO
 
 from routelint.engine import RunResult
-from routelint.reporters.common import message, summary_line
+from routelint.reporters.common import cell_notes, message, summary_line
 
 
 def report(result: RunResult, out: TextIO, options: dict) -> None:
+    note = cell_notes(result)
     for diagnostic in result.diagnostics:
         span = diagnostic.span
-        out.write(f"{diagnostic.path}:{span.line}:{span.column}: {diagnostic.code} {message(result, diagnostic)}\n")
+        out.write(f"{diagnostic.path}:{span.line}:{span.column}: {diagnostic.code} {message(result, diagnostic)}{note(diagnostic)}\n")
     if options.get("summary", True):
         out.write(summary_line(result) + "\n")

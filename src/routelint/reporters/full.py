@@ -7,7 +7,7 @@ from typing import TextIO
 
 from routelint.engine import RunResult
 from routelint.redact import redact
-from routelint.reporters.common import message, summary_line
+from routelint.reporters.common import cell_notes, message, summary_line
 
 
 def _lines(path: str) -> list[str]:
@@ -25,6 +25,7 @@ def report(result: RunResult, out: TextIO, options: dict) -> None:
 
     console = Console(file=out, no_color=options.get("no_color", False), highlight=False, soft_wrap=True,
                       force_terminal=options.get("color"))
+    note = cell_notes(result)
     for path, group in groupby(result.diagnostics, key=lambda diagnostic: diagnostic.path):
         lines = _lines(path)
         console.print(Text(path, style="bold underline"))
@@ -32,7 +33,7 @@ def report(result: RunResult, out: TextIO, options: dict) -> None:
             span = diagnostic.span
             style = "bold red" if diagnostic.severity == "error" else "bold yellow"
             console.print(
-                f"  [dim]{span.line}:{span.column}[/dim] [{style}]{diagnostic.code}[/{style}] "
+                f"  [dim]{span.line}:{span.column}{escape(note(diagnostic))}[/dim] [{style}]{diagnostic.code}[/{style}] "
                 f"{escape(message(result, diagnostic))} [dim]({diagnostic.name})[/dim]"
             )
             if 0 < span.line <= len(lines):
