@@ -11,6 +11,7 @@ import fnmatch
 import os
 import posixpath
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable, Iterable, Iterator, Optional, Sequence
 
 # Directories nobody wants linted (the same spirit as Ruff's default excludes)
@@ -45,7 +46,15 @@ def file_kind(path: str) -> str:
         return JSON
     if lower.endswith(".ipynb"):
         return NOTEBOOK
-    return TEXT
+    return _named_kinds().get(name, TEXT)
+
+
+@lru_cache(maxsize=1)
+def _named_kinds() -> dict[str, str]:
+    """Configuration files known by their exact name only (`config_files` in rules/sdks/)."""
+    from routelint.sdks import shipped_sdks
+
+    return shipped_sdks().config_files
 
 
 @dataclass(frozen=True)

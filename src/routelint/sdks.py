@@ -14,6 +14,22 @@ absent. Sink kinds:
 - `wrap`: returns the client it is given (`instructor.from_openai(client)`).
 - `http`: a raw HTTP request; the URL is a full endpoint.
 - `http-client`: a raw HTTP client with a `base_url`; `.post("/chat/completions")` calls an endpoint.
+
+Optional keys beyond those every frontend reads (a frontend that does not know one ignores it, so
+adding them never changes what an older evaluator finds):
+- `methods`: `{invoke = "chat.completions.create"}` — a method of the object the sink returns that
+  sends a request, and the endpoint it calls (`llm.invoke(...)`, `generator.run(...)`);
+- `provider_param` + `provider_table`: a parameter that names the provider (`model_provider="openai"`,
+  a config entry's `"api_type": "google"`), read like a model prefix of that table;
+- `entry_kwargs`: a router whose own keywords form one entry when the list parameter is absent
+  (AG2's `LLMConfig(model=..., base_url=...)`); `list_param` may be a dotted path into a dict
+  argument (`llm_config.config_list`).
+Per SDK file: `sources` and `checked` (the date the facts were last compared with them); `env_getters`
+(calls whose first argument names an environment variable they read, like `os.getenv`) and
+`passthrough` (calls that return their first argument: a secret wrapper); `config_files` (file names
+without a telling suffix that hold configuration of a kind: `OAI_CONFIG_LIST = "json"`).
+Prefix tables: `[prefix_separators]` sets a table's separator (default `/`); `[inferred.<table>]` maps
+the start of an unprefixed model name to the table entry its SDK infers (`claude = "anthropic"`).
 """
 
 from __future__ import annotations
@@ -61,8 +77,17 @@ class Sink:
     # a parameter that switches it: (name, python literal text, endpoint), e.g. use_responses=False
     endpoint_param: Optional[tuple[str, str, str]] = None
     model_prefixes: Optional[str] = None  # id of the prefix table model strings are read with
-    list_param: Optional[str] = None  # router: the parameter holding the list of routes
+    list_param: Optional[str] = None  # router: the parameter holding the list of routes (dotted: nested)
     params_key: Optional[str] = None  # router: the key of each entry that holds its parameters
+    # optional keys (see the module docstring)
+    methods: tuple[tuple[str, str], ...] = ()  # (method name, endpoint) of the object the sink returns
+    provider_param: Optional[str] = None
+    provider_table: Optional[str] = None
+    entry_kwargs: bool = False
+
+    def method_endpoint(self, name: str) -> Optional[str]:
+        """The endpoint `obj.<name>(...)` calls on what this sink returns, if it sends a request."""
+        return next((endpoint for method, endpoint in self.methods if method == name), None)
 
 
 @dataclass(frozen=True)
@@ -85,16 +110,34 @@ class SdkCatalog:
     markers: tuple[str, ...]  # text that makes a Python file worth parsing (the prefilter)
     prefixes: dict[str, dict[str, ModelPrefix]] = field(default_factory=dict)  # table id -> prefix -> spec
     digest_parts: list[bytes] = field(default_factory=list)
+    separators: dict[str, str] = field(default_factory=dict)  # table id -> separator, when not "/"
+    inferred: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)  # table -> (name start, prefix)
+    env_getters: frozenset[str] = frozenset()  # qualified names of calls reading the env var named by arg 0
+    passthrough: frozenset[str] = frozenset()  # qualified names of calls returning their first argument
+    config_files: dict[str, str] = field(default_factory=dict)  # file name -> file kind
+    names: dict[str, str] = field(default_factory=dict)  # SDK id -> display name
 
     def split_model(self, table: Optional[str], model: str) -> tuple[Optional[ModelPrefix], str, str]:
-        """(prefix spec, prefix text, ID that reaches the endpoint) for a prefixed model string."""
-        if not table or table not in self.prefixes or "/" not in model:
+        """(prefix spec, prefix text, ID that reaches the endpoint) for a prefixed model string; an
+        unprefixed name its SDK maps to a provider (`claude-...` in LangChain) gives that spec and no
+        prefix text."""
+        if not table or table not in self.prefixes:
             return None, "", model
-        head, _, rest = model.partition("/")
-        spec = self.prefixes[table].get(head.lower())
-        if spec is None:
-            return None, "", model
-        return (spec, head + "/", rest) if spec.strip else (spec, "", model)
+        separator = self.separators.get(table, "/")  # "": the table has no explicit prefixes
+        head, found, rest = model.partition(separator) if separator else (model, "", "")
+        spec = self.prefixes[table].get(head.lower()) if found else None
+        if spec is not None:
+            return (spec, head + separator, rest) if spec.strip else (spec, "", model)
+        lower = model.lower()
+        for start, prefix in self.inferred.get(table, ()):
+            if lower.startswith(start):
+                return self.prefixes[table].get(prefix), "", model
+        return None, "", model
+
+    def provider_spec(self, table: Optional[str], value: str) -> Optional[ModelPrefix]:
+        """The spec a provider parameter's value names (`model_provider="openai"`), if the table knows it."""
+        entries = self.prefixes.get(table or "", {})
+        return entries.get(value.lower()) or entries.get(value.lower().replace("-", "_"))
 
 
 def _triple(raw: Optional[dict], keys: tuple[str, str, str], where: str) -> Optional[tuple[str, str, str]]:
@@ -130,6 +173,10 @@ def _sink(sdk: str, raw: dict, where: str) -> Sink:
         model_prefixes=raw.get("model_prefixes"),
         list_param=raw.get("list_param"),
         params_key=raw.get("params_key"),
+        methods=tuple((str(name), str(endpoint)) for name, endpoint in raw.get("methods", {}).items()),
+        provider_param=raw.get("provider_param"),
+        provider_table=raw.get("provider_table"),
+        entry_kwargs=bool(raw.get("entry_kwargs", False)),
     )
 
 
@@ -137,11 +184,21 @@ def load_sdks(directory: Optional[Path] = None) -> SdkCatalog:
     root = (directory or rules_dir()) / "sdks"
     catalog = SdkCatalog(sinks={}, legacy=[], markers=())
     markers: list[str] = []
+    getters: set[str] = set()
+    passthrough: set[str] = set()
+    inferred: dict[str, list[tuple[str, str]]] = {}
     for path in sorted(root.glob("*.toml")):
         catalog.digest_parts.append(path.read_bytes())
         data = load_toml(path)
         sdk = data["id"]
+        catalog.names[sdk] = str(data.get("name", sdk))
         markers.extend(data.get("prefilter", []))
+        getters.update(data.get("env_getters", []))
+        passthrough.update(data.get("passthrough", []))
+        catalog.config_files.update({str(name): str(kind) for name, kind in data.get("config_files", {}).items()})
+        catalog.separators.update({str(table): str(sep) for table, sep in data.get("prefix_separators", {}).items()})
+        for table, entries in data.get("inferred", {}).items():
+            inferred.setdefault(table, []).extend((str(start).lower(), str(prefix).lower()) for start, prefix in entries.items())
         for index, raw in enumerate(data.get("sinks", [])):
             sink = _sink(sdk, raw, f"{path} sink #{index + 1}")
             for name in sink.names:
@@ -155,7 +212,7 @@ def load_sdks(directory: Optional[Path] = None) -> SdkCatalog:
                     strip=bool(spec.get("strip", True)),
                     base_env=tuple(spec.get("base_env", ())),
                     key_env=tuple(spec.get("key_env", ())),
-                    label=spec.get("label", f"{table}'s {prefix}/ provider"),
+                    label=spec.get("label", f"{table}'s {prefix}{catalog.separators.get(table, '/')} provider"),
                 )
         if "legacy" in data:
             raw = data["legacy"]
@@ -171,6 +228,13 @@ def load_sdks(directory: Optional[Path] = None) -> SdkCatalog:
                 )
             )
     catalog.markers = tuple(dict.fromkeys(markers))
+    catalog.env_getters = frozenset(getters)
+    catalog.passthrough = frozenset(passthrough)
+    for table, starts in inferred.items():  # the longest start wins (`gpt-4o` before `gpt-`)
+        catalog.inferred[table] = tuple(sorted(starts, key=lambda item: -len(item[0])))
+        unknown = [prefix for _, prefix in starts if prefix not in catalog.prefixes.get(table, {})]
+        if unknown:
+            raise ValueError(f"inferred.{table} names prefixes the table does not have: {', '.join(sorted(set(unknown)))}")
     return catalog
 
 
