@@ -44,6 +44,7 @@ REPO = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 
 from generate import TreeSpec, generate_cached  # noqa: E402
+import stages  # noqa: E402
 
 CORPORA = {  # name -> pinned version; the wheel is a zip of the package's sources
     "langchain-community": "0.4.2",
@@ -57,12 +58,14 @@ PEER_VERSIONS = {
     "ruff": "0.17.6",
 }
 PEERS_DIR = os.path.join(HERE, "peers")
-SEMGREP_RULE = os.path.join(PEERS_DIR, "semgrep-openai-base-url.yml")
+SEMGREP_RULE = os.path.join(PEERS_DIR, "semgrep-routes.yml")  # three route rules (issue 11)
 VERSION_BAR_S = 0.15
 PARSED_SHARE_BAR = 0.10
 SCALING_BAR = 1.5
 PRECOMMIT_BAR_S = 0.5
 MEMORY_BAR_MB = 150
+AST_PARSE_BAR = 2.0  # issue 11: analysis cost per candidate module <= 2x its ast.parse
+STAGE_CORPORA = ("litellm", "langchain-community")  # profiled per stage (issue 11); --only/PATH trees too
 
 
 # ------------------------------------------------------------------------------------------------
@@ -183,8 +186,8 @@ def has_result_cache() -> bool:
     return _CACHE_FLAG
 
 
-def check_command(*targets: str, cache_dir: Optional[str] = None) -> list[str]:
-    """`routelint check --format json`: cold (`--no-cache`) unless a cache folder is given.
+def check_command(*targets: str, cache_dir: Optional[str] = None, jobs: Optional[int] = None) -> list[str]:
+    """`routelint check --format json`: cold (`--no-cache`) unless a cache folder is given; `-j` when given.
 
     The cache never goes to its default place (`.routelint_cache` in the tree being measured), where the
     peers would scan it.
@@ -192,11 +195,21 @@ def check_command(*targets: str, cache_dir: Optional[str] = None) -> list[str]:
     cmd = routelint_command() + ["check", "--format", "json"]
     if has_result_cache():
         cmd += ["--cache-dir", cache_dir] if cache_dir else ["--no-cache"]
+    if jobs is not None:
+        cmd += ["-j", str(jobs)]
     return cmd + list(targets)
 
 
 def _routelint_tool() -> Tool:
     return Tool("routelint", lambda target: check_command(target), (0, 1))
+
+
+SINGLE = "routelint -j 1"
+
+
+def _single_process_tool() -> Tool:
+    """The same check in one process: the default `--jobs` must never be slower than this."""
+    return Tool(SINGLE, lambda target: check_command(target, jobs=1), (0, 1))
 
 
 def _json_count(key: str) -> Callable[[str], Optional[int]]:
@@ -218,12 +231,15 @@ def _line_count(pattern: str) -> Callable[[str], Optional[int]]:
     return lambda stdout: len(regex.findall(stdout))
 
 
-def peer_tools(cache: str, install: bool, log: Callable[[str], None]) -> list[Tool]:
-    """The four peers, each from its own venv (semgrep and fixit cannot share one: their pins conflict)."""
+def peer_tools(cache: str, install: bool, log: Callable[[str], None], names: Optional[list[str]] = None) -> list[Tool]:
+    """The peers (all four, or those named), each from its own venv (semgrep and fixit cannot share one:
+    their pins conflict)."""
     venvs = os.path.join(cache, "peers-venv")
     tools = []
     bins = {"detect-secrets": "detect-secrets", "semgrep": "semgrep", "fixit": "fixit", "ruff": "ruff"}
     for name, version in PEER_VERSIONS.items():
+        if names is not None and name not in names:
+            continue
         venv = os.path.join(venvs, name)
         exe = os.path.join(venv, "bin", bins[name])
         status = "ok"
@@ -383,7 +399,7 @@ def _why(run: Run, timeout: Optional[float]) -> str:
 def bench_corpus(corpus: Corpus, routelint: Tool, peers: list[Tool], runs: int, timeout: float, slow: float, cache_root: str,
                  log: Callable[[str], None], precommit: bool = True, rerun: bool = True) -> CorpusResult:
     count_tree(corpus)
-    tools = [routelint] + peers
+    tools = [routelint, _single_process_tool()] + peers
     results = {tool.name: ToolResult(status=tool.status) for tool in tools}
     for round_ in range(runs):
         for tool in tools:  # alternating: routelint, peer, peer, ..., routelint, ...
@@ -394,12 +410,13 @@ def bench_corpus(corpus: Corpus, routelint: Tool, peers: list[Tool], runs: int, 
                 continue  # a slow tool is measured once: its ratio does not need three runs to be clear
             if result.runs and results["routelint"].status != "ok":
                 continue  # no ratio to compute: one run of each peer says enough
-            run = measure(tool.command("."), cwd=corpus.root, env=tool.env, timeout=None if tool is routelint else timeout)
+            ours = tool.name in ("routelint", SINGLE)
+            run = measure(tool.command("."), cwd=corpus.root, env=tool.env, timeout=None if ours else timeout, keep_stdout=tool.name != SINGLE)
             if not run.ok(tool.accepted):
                 result.status = _why(run, timeout)
                 result.timeout_s = timeout if run.timed_out else None
                 log(f"  {corpus.name}: {tool.name} {result.status}")
-                if tool is routelint:
+                if ours:
                     sys.stderr.write(run.stderr[-4000:])
                 continue
             result.runs.append(run)
@@ -761,6 +778,57 @@ def render(info: dict[str, str], startup: Startup, results: list[CorpusResult], 
 # ------------------------------------------------------------------------------------------------
 
 
+def render_issue11(results: list[CorpusResult], profiles: dict[str, "stages.StageProfile"], crossover_rows: list,
+                   pool_bytes: Optional[int]) -> str:
+    """The speed and memory targets of issue 11: Semgrep, -j 1 against the default, the stage split, the pool crossover."""
+    lines = ["", "### Issue 11: cold check against Semgrep's three route rules", ""]
+    lines.append("| corpus | candidates | routelint (default -j) | routelint -j 1 | semgrep | routelint / semgrep | peak RSS default | "
+                 "peak RSS -j 1 | semgrep peak RSS |")
+    lines.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for result in results:
+        lint, single, semgrep = (result.tools.get(name) for name in ("routelint", SINGLE, "semgrep"))
+        if semgrep is None or lint is None or not lint.runs:
+            continue
+        sem = semgrep.wall if semgrep.status == "ok" and semgrep.runs else float("nan")
+        ratio = lint.wall / sem if sem == sem and sem > 0 else float("nan")
+        verdict = "–" if ratio != ratio else f"**{ratio:.2f}×** ({'met' if ratio <= 1.0 else 'missed'})"
+        lines.append(f"| {result.corpus.name} | {result.summary.get('files_parsed', '–')} | {fmt_s(lint.wall)} | "
+                     f"{fmt_s(single.wall) if single and single.runs else single.status if single else '–'} | "
+                     f"{fmt_s(sem) if sem == sem else semgrep.status} | {verdict} | {fmt_mb(lint.maxrss)} | "
+                     f"{fmt_mb(single.maxrss) if single and single.runs else '–'} | {fmt_mb(semgrep.maxrss) if semgrep.runs else '–'} |")
+    lines += ["", "Target: no slower than Semgrep (ratio <= 1); peak RSS < 150 MB on litellm. Semgrep runs "
+              "`peers/semgrep-routes.yml`: a literal `base_url`/`api_base` passed to a call, a provider's API host in a string, "
+              "`$C.files.create(...)`. Peak RSS is ru_maxrss of the largest single process (main or one worker).", ""]
+    lines += ["### Default `--jobs` against `-j 1`", "",
+              "| corpus | candidates | default | -j 1 | default / -j 1 | |", "|---|---:|---:|---:|---:|---|"]
+    for result in results:
+        lint, single = result.tools.get("routelint"), result.tools.get(SINGLE)
+        if not (lint and lint.runs and single and single.runs):
+            continue
+        ratio = lint.wall / single.wall
+        note = "never slower: met" if ratio <= 1.05 else "slower: MISSED"
+        lines.append(f"| {result.corpus.name} | {result.summary.get('files_parsed', '–')} | {fmt_s(lint.wall)} | {fmt_s(single.wall)} | "
+                     f"{ratio:.2f} | {note} |")
+    lines += ["", "Medians of alternating runs; a ratio within 5% is noise on this shared machine.", ""]
+    if profiles:
+        lines += ["### Where the time goes: stages per candidate module against `ast.parse`", ""]
+        lines += [f"Target: analysis cost per candidate module <= {AST_PARSE_BAR:.0f}x its `ast.parse` time. "
+                  "read / prefilter (candidate trie, key scan, imports, suppression comments) / parse (`ast.parse` inside the "
+                  "frontend) / evaluate (the rest of the frontend) are summed over the candidate modules of one profiled "
+                  "`ROUTELINT_PROFILE=1 routelint check --no-cache -j 1` run; checks is the run-wide resolve + checks + "
+                  "suppressions wall time, all charged to the candidates; ast.parse is each module's best of 3 in a fresh "
+                  "interpreter.", ""]
+        for name, profile in profiles.items():
+            lines += stages.render_profile(name, profile, AST_PARSE_BAR)
+    if crossover_rows:
+        lines += ["### When a process pool pays (the `POOL_BYTES` crossover)", "",
+                  "Trees of the first N bytes of litellm's candidate modules (sorted by path), checked cold with `-j 1`, with "
+                  "a 2-worker pool forced on (`engine.POOL_BYTES = 0`) and with the defaults, alternating (medians).", ""]
+        lines += stages.render_crossover(crossover_rows, pool_bytes)
+        lines.append("")
+    return "\n".join(lines)
+
+
 def default_cache() -> str:
     if os.environ.get("ROUTELINT_BENCH_CACHE"):
         return os.environ["ROUTELINT_BENCH_CACHE"]
@@ -777,6 +845,10 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--runs", type=int, default=None, help="runs per tool (default 3; 1 with --quick)")
     parser.add_argument("--cache-dir", default=None, help="where trees, wheels and peer venvs go (default ~/.cache/routelint-bench)")
     parser.add_argument("--no-peers", action="store_true", help="measure routelint only")
+    parser.add_argument("--peers", default=None, metavar="NAMES",
+                        help=f"comma-separated peers to run (default all: {','.join(PEER_VERSIONS)})")
+    parser.add_argument("--no-profile", action="store_true", help="skip the per-stage profile (ROUTELINT_PROFILE) of the real corpora")
+    parser.add_argument("--no-crossover", action="store_true", help="skip the pool crossover measurement (-j 1 against a forced pool)")
     parser.add_argument("--timeout", type=float, default=180.0, help="seconds before a peer run is stopped (default 180)")
     parser.add_argument("--slow", type=float, default=60.0, help="a tool slower than this on its first run is measured once (default 60)")
     parser.add_argument("--only", action="append", default=None, metavar="NAME",
@@ -817,7 +889,11 @@ def main(argv: Optional[list[str]] = None) -> int:
 
     peers: list[Tool] = []
     if not args.no_peers:
-        peers = peer_tools(cache, install=not args.quick, log=log)
+        names = [name.strip() for name in args.peers.split(",") if name.strip()] if args.peers else None
+        unknown = sorted(set(names or ()) - set(PEER_VERSIONS))
+        if unknown:
+            parser.error(f"unknown peer {unknown[0]!r} (known: {', '.join(PEER_VERSIONS)})")
+        peers = peer_tools(cache, install=not args.quick, log=log, names=names)
         for peer in peers:
             if peer.status != "ok":
                 problems.append(f"{peer.name}: {peer.status}")
@@ -828,6 +904,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         corpora += real
         problems += fetch_problems
     corpora += [Corpus(os.path.basename(os.path.abspath(p)) or p, os.path.abspath(p)) for p in args.paths]
+    extra_roots = {os.path.abspath(p) for p in args.paths}
 
     if args.only:
         corpora = [c for c in corpora if any(name in c.name for name in args.only)]
@@ -853,7 +930,27 @@ def main(argv: Optional[list[str]] = None) -> int:
                 failed = True
                 problems.append(f"routelint on {res.corpus.name}: {res.tools['routelint'].status}")
 
+    profiles: dict[str, stages.StageProfile] = {}
+    if not args.no_profile:
+        for result in results:
+            # the corpora issue 11 names, the generated tree in a smoke run, and any tree given as PATH
+            wanted = any(name in result.corpus.name for name in STAGE_CORPORA) or args.smoke or result.corpus.root in extra_roots
+            if wanted and result.tools["routelint"].status == "ok":
+                log(f"profiling {result.corpus.name} per stage (ROUTELINT_PROFILE=1, -j 1)")
+                profiles[result.corpus.name] = stages.profile_tree(result.corpus.root, measure, check_command, bench_env(), sys.executable)
+    crossover_rows: list[stages.CrossoverRow] = []
+    if not (args.no_crossover or args.quick):
+        source = next(((name, profile) for name, profile in profiles.items() if "litellm" in name), None)
+        if source is None:
+            problems.append("pool crossover not measured: it needs the litellm profile (run without --no-profile, with litellm)")
+        else:
+            name, profile = source
+            root = next(r.corpus.root for r in results if r.corpus.name == name)
+            log(f"pool crossover on the candidate modules of {name}")
+            crossover_rows = stages.crossover(root, profile.candidates(), os.path.join(trees, "crossover"), args.runs, measure,
+                                              check_command, sys.executable, log)
     report = render(info, startup, results, scaling, peers, args, problems)
+    report += render_issue11(results, profiles, crossover_rows, stages.engine_pool_bytes(sys.executable, bench_env()) if crossover_rows else None)
     report += f"\nTotal benchmark time: {time.perf_counter() - started:.0f} s.\n"
     print(report)
     if output:

@@ -48,6 +48,10 @@ def test_smoke_run_prints_the_table(tmp_path: Path) -> None:
     assert "| corpus | files | .py files | .py lines | candidates (parsed) | parsed share |" in done.stdout
     assert re.search(r"Generated tree: parsed share \d+\.\d%", done.stdout), done.stdout[-3000:]
     assert "routelint --version" in done.stdout
+    # issue 11: default --jobs against -j 1, and the stage split from the ROUTELINT_PROFILE hook
+    assert re.search(r"\| generated \(60 \.py\) \| \d+ \| [\d.]+ s \| [\d.]+ s \| [\d.]+ \|", done.stdout), done.stdout[-3000:]
+    assert re.search(r"\| \d+ \| [\d.]+ \| [\d.]+ s \| [\d.]+ s \| [\d.]+ s \| [\d.]+ s \| [\d.]+ s \| [\d.]+ s \| [\d.]+ s \| \*\*[\d.]+×\*\* \|",
+                     done.stdout), done.stdout[-3000:]
     assert (tmp_path / "trees" / "generated-60").is_dir()
 
 

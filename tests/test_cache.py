@@ -35,13 +35,13 @@ def project(tmp_path: Path) -> Path:
 def _run(root: Path, cache: Path, monkeypatch, config: Config | None = None):
     """One in-process run; returns (diagnostics as tuples, the paths the frontends analysed)."""
     analysed: list[str] = []
-    real = engine.analyze_file
+    real = engine.prepare_file
 
     def counting(source, ctx, force=False):
         analysed.append(Path(source.path).name)
         return real(source, ctx, force)
 
-    monkeypatch.setattr(engine, "analyze_file", counting)
+    monkeypatch.setattr(engine, "prepare_file", counting)
     config = config or Config()
     result = engine.run([str(root)], config, jobs=1, cache_dir=str(cache), configs=ConfigSet.of(config))
     found = [(Path(d.path).name, d.span.line, d.span.column, d.code, d.message) for d in result.diagnostics]

@@ -21,11 +21,17 @@ from routelint.facts import REF, FileFacts
 from routelint.catalog.urls import provider_for_url
 from routelint.modules import stem_index, targets
 from routelint.prefilter import build_prefilter
+from routelint.profiling import RunClock
 from routelint.project import Resolver, Route
-from routelint.scan import ScanContext, analyze_file, read_source
+from routelint.scan import Pending, ScanContext, analyze_file, finish_file, prepare_file, read_source
 from routelint.sdks import shipped_sdks
 
-POOL_THRESHOLD = 24  # fewer files than this are faster in-process than through a pool
+# A process pool starts once the candidates found so far (files a frontend must parse) reach this many
+# bytes; below it every file is analysed in-process, exactly as with `-j 1`, however many files the
+# tree has. The threshold is measured, not guessed: `python benchmarks/run.py` checks growing trees of
+# litellm's candidate modules with `-j 1` and with a forced 2-worker pool, alternating (the "pool
+# crossover" table in benchmarks/results.md and benchmarks/README.md).
+POOL_BYTES = 1_000_000
 MAX_IMPORT_ROUNDS = 4
 
 _WORKER_CTX: Optional[ScanContext] = None
@@ -36,10 +42,14 @@ def _init_worker(ctx: ScanContext) -> None:
     _WORKER_CTX = ctx
 
 
-def _work(item: tuple[SourceFile, bool]) -> Optional[FileFacts]:
+def _finish_work(pending: Pending) -> FileFacts:
     assert _WORKER_CTX is not None
-    source, force = item
-    return analyze_file(source, _WORKER_CTX, force)
+    return finish_file(pending, _WORKER_CTX)
+
+
+def _analyze_work(item: tuple[SourceFile, bool]) -> Optional[FileFacts]:
+    assert _WORKER_CTX is not None
+    return analyze_file(item[0], _WORKER_CTX, item[1])
 
 
 @dataclass
@@ -65,32 +75,85 @@ def make_catalog(config: Config) -> Catalog:
     return catalog
 
 
-def _analyze_all(items: list[tuple[SourceFile, bool]], ctx: ScanContext, jobs: int, progress: Optional[Callable[[int], None]]) -> list[Optional[FileFacts]]:
-    if jobs <= 1 or len(items) < POOL_THRESHOLD:
-        results = []
-        for item in items:
-            results.append(analyze_file(item[0], ctx, item[1]))
+class Workers:
+    """The run's process pool: started on first need (`pool()`), shared by every analysis stage."""
+
+    def __init__(self, ctx: ScanContext, jobs: int) -> None:
+        self.ctx, self.jobs = ctx, jobs
+        self.started: Optional[ProcessPoolExecutor] = None
+
+    def pool(self) -> ProcessPoolExecutor:
+        if self.started is None:
+            self.started = _start_pool(self.ctx, self.jobs)
+        return self.started
+
+    def __enter__(self) -> "Workers":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.started is not None:
+            self.started.shutdown(cancel_futures=True)
+            self.started = None
+
+
+def _analyze_all(items: list[tuple[SourceFile, bool]], ctx: ScanContext, workers: Workers,
+                 progress: Optional[Callable[[int], None]]) -> list[Optional[FileFacts]]:
+    """Facts for each item, in order.
+
+    Files are read and prefiltered here, one by one; candidates wait. If their bytes reach POOL_BYTES,
+    the pool takes the waiting candidates and every file not read yet (whole, in chunks: the prefilter
+    and key scan of a large tree are worth sharing too); otherwise the waiting candidates are analysed
+    here at the end, exactly as with `-j 1`. A pool an earlier stage started takes everything at once."""
+    results: list[Optional[FileFacts]] = [None] * len(items)
+    waiting: list[tuple[int, Pending]] = []
+    waiting_bytes = 0
+    rest = 0 if workers.started is not None else len(items)  # items[rest:] go to the pool
+    for index in range(rest):
+        source, force = items[index]
+        step = prepare_file(source, ctx, force)
+        if not isinstance(step, Pending):
+            results[index] = step
+            if progress:
+                progress(1)
+            continue
+        waiting.append((index, step))
+        waiting_bytes += step.size
+        if workers.jobs > 1 and waiting_bytes >= POOL_BYTES:
+            rest = index + 1
+            break
+    if rest == len(items) and workers.started is None:  # the candidates stayed below the threshold
+        for at, pending in waiting:
+            results[at] = finish_file(pending, ctx)
             if progress:
                 progress(1)
         return results
+    pool = workers.pool()
+    finished = [(at, pool.submit(_finish_work, pending)) for at, pending in waiting]
+    later = items[rest:]
+    chunk = max(1, min(64, len(later) // (workers.jobs * 8) or 1))
+    for at, future in finished:
+        results[at] = future.result()
+        if progress:
+            progress(1)
+    for offset, facts in enumerate(pool.map(_analyze_work, later, chunksize=chunk)):
+        results[rest + offset] = facts
+        if progress:
+            progress(1)
+    return results
+
+
+def _start_pool(ctx: ScanContext, jobs: int) -> ProcessPoolExecutor:
     import multiprocessing
 
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    chunk = max(1, min(64, len(items) // (jobs * 8) or 1))
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method), initializer=_init_worker, initargs=(ctx,)) as pool:
-        results = []
-        for result in pool.map(_work, items, chunksize=chunk):
-            results.append(result)
-            if progress:
-                progress(1)
-        return results
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method), initializer=_init_worker, initargs=(ctx,))
 
 
-def _analyze_cached(items: list[tuple[SourceFile, bool]], ctx: ScanContext, jobs: int,
+def _analyze_cached(items: list[tuple[SourceFile, bool]], ctx: ScanContext, workers: Workers,
                     progress: Optional[Callable[[int], None]], cache) -> list[Optional[FileFacts]]:
     """`_analyze_all` for the files whose content (under this run's salt) is not cached yet."""
     if cache is None:
-        return _analyze_all(items, ctx, jobs, progress)
+        return _analyze_all(items, ctx, workers, progress)
     from routelint.cache import MISSING, file_digest
 
     results: list[Optional[FileFacts]] = [None] * len(items)
@@ -105,7 +168,7 @@ def _analyze_cached(items: list[tuple[SourceFile, bool]], ctx: ScanContext, jobs
         results[index] = hit
         if progress:
             progress(1)
-    fresh = _analyze_all([items[index] for index, _ in todo], ctx, jobs, progress)
+    fresh = _analyze_all([items[index] for index, _ in todo], ctx, workers, progress)
     for (index, digest), facts in zip(todo, fresh):
         results[index] = facts
         if digest:
@@ -162,6 +225,7 @@ def run(
     """Check `paths`. `config` applies to every file unless `configs` gives each file its own
     (layered discovery, as `routelint check` does); its providers and pinned catalogs count either way."""
     configs = configs or ConfigSet.of(config)
+    stages = RunClock()  # ROUTELINT_PROFILE: wall time per stage, to stderr
 
     def excluded(display: str, name: str, named: bool) -> bool:  # each entry by its own folder's configuration
         own = configs.for_path(posixpath.dirname(display) or ".")
@@ -176,6 +240,7 @@ def run(
     sdks = shipped_sdks()
     ctx = ScanContext(catalog, sdks, build_prefilter(catalog, sdks))
     jobs = jobs or os.cpu_count() or 1
+    stages.lap("discover")
     done = [0]
 
     def tick(count: int) -> None:
@@ -184,24 +249,28 @@ def run(
             progress("analysing", done[0], len(analysed))
 
     cache = open_cache(cache_dir, catalog, _distinct([config, *per_file]))
-    results = _analyze_cached([(source, False) for source in analysed], ctx, jobs, tick if progress else None, cache)
-    files = [facts for facts in results if facts is not None]
-    by_path = {source.path: source for source in analysed}
-    # second stage: modules the parsed files import from the scanned tree, which the prefilter skipped
-    parsed = {facts.path for facts in files if facts.parsed or facts.problems}
-    needs: dict[str, set[str]] = {}
-    for _ in range(MAX_IMPORT_ROUNDS):
-        wanted = _more_to_parse(files, parsed, needs, by_path, catalog)
-        if not wanted:
-            break
-        extra = _analyze_cached([(by_path[path], True) for path in wanted], ctx, jobs, None, cache)
-        replaced = {facts.path: facts for facts in extra if facts is not None}
-        files = [replaced.get(facts.path, facts) for facts in files]
-        parsed.update(wanted)
+    with Workers(ctx, jobs) as workers:  # one pool at most, shared by both stages, started by candidate bytes
+        results = _analyze_cached([(source, False) for source in analysed], ctx, workers, tick if progress else None, cache)
+        stages.lap("analyse")
+        files = [facts for facts in results if facts is not None]
+        by_path = {source.path: source for source in analysed}
+        # second stage: modules the parsed files import from the scanned tree, which the prefilter skipped
+        parsed = {facts.path for facts in files if facts.parsed or facts.problems}
+        needs: dict[str, set[str]] = {}
+        for _ in range(MAX_IMPORT_ROUNDS):
+            wanted = _more_to_parse(files, parsed, needs, by_path, catalog)
+            if not wanted:
+                break
+            extra = _analyze_cached([(by_path[path], True) for path in wanted], ctx, workers, None, cache)
+            replaced = {facts.path: facts for facts in extra if facts is not None}
+            files = [replaced.get(facts.path, facts) for facts in files]
+            parsed.update(wanted)
     if cache is not None:
         cache.save()
+    stages.lap("imports")
     resolver = Resolver(files, catalog)
     routes = resolver.build_routes(files)
+    stages.lap("resolve")
     ignored_paths = git_ignored([facts.path for facts in files if facts.secrets])
     # checks run once per distinct allowed-routes policy (usually one); every other setting is per file
     groups: dict[tuple[str, ...], list[Config]] = {}
@@ -227,10 +296,12 @@ def run(
     if context_paths:  # an env file read for context is reported only where a checked file's route uses it
         used = _locations_used(routes, context_paths)
         diagnostics = [d for d in diagnostics if d.path not in context_paths or (d.path, d.span) in used]
+    stages.lap("checks")
     suppressed = 0
     if not ignore_suppressions:
         diagnostics, suppressed = _apply_suppressions(diagnostics, files, configs, context_paths)
     diagnostics.sort(key=Diagnostic.sort_key)
+    stages.lap("suppressions")
     secrets = {text for facts in files for secret in facts.secrets for text in (secret.text, secret.encoded) if text}
     secrets.update(text for diagnostic in diagnostics for text in diagnostic.secrets)
     return RunResult(

@@ -14,6 +14,7 @@ from routelint.catalog.model import Catalog
 from routelint.discover import ANALYSED_KINDS, DOTENV, JSON, NOTEBOOK, PYTHON, TOML, YAML, SourceFile
 from routelint.facts import FileFacts, ProblemFact, SecretCandidate, Span
 from routelint.modules import imports_in
+from routelint.profiling import clock as profile_clock
 from routelint.prefilter import Prefilter
 from routelint.suppressions import comment_start, find_suppressions
 from routelint.sdks import SdkCatalog
@@ -86,9 +87,34 @@ def read_source(path: str) -> tuple[Optional[bytes], Optional[str]]:
         return None, f"cannot be read: {exc.strerror or exc}"
 
 
+@dataclass
+class Pending:
+    """A file whose cheap passes are done and that still needs its frontend (a candidate).
+
+    Plain data, so the frontend can run in a worker process: the engine decides where by the bytes of
+    the candidates it has found (`engine.POOL_BYTES`).
+    """
+
+    source: SourceFile
+    text: str
+    secrets: list[SecretCandidate]
+    force: bool
+    size: int  # bytes of the file
+    timings: Optional[dict] = None  # the profile of the passes so far (routelint.profiling), when on
+
+
 def analyze_file(source: SourceFile, ctx: ScanContext, force: bool = False) -> Optional[FileFacts]:
     """Facts for one file, or None when it is skipped (binary, or an uninteresting large file)."""
+    step = prepare_file(source, ctx, force)
+    return finish_file(step, ctx) if isinstance(step, Pending) else step
+
+
+def prepare_file(source: SourceFile, ctx: ScanContext, force: bool = False) -> Optional[FileFacts | Pending]:
+    """The cheap passes over one file: read, skip binaries, prefilter, keys in raw text. A file that needs
+    no frontend is finished here; a candidate comes back as `Pending` for `finish_file`."""
+    clock = profile_clock(source.path)
     data, error = read_source(source.path)
+    clock.lap("read")
     if data is None:
         return _problem(source, error or "cannot be read") if source.kind in ANALYSED_KINDS else None
     if b"\0" in data[:BINARY_SNIFF]:
@@ -102,24 +128,43 @@ def analyze_file(source: SourceFile, ctx: ScanContext, force: bool = False) -> O
         return facts
     candidate, keys = ctx.prefilter.classify(text, source.kind)
     secrets = secrets_in(source, text, ctx) if keys else []
+    clock.lap("prefilter")
     # the frontend is imported only for a file that needs it: a run with no candidate imports no parser
-    wanted = source.kind in ANALYSED_KINDS and text.strip() and (force or candidate)
-    frontend = _frontend(source.kind) if wanted else None
-    if frontend is not None:
-        try:
-            if source.kind in (PYTHON, NOTEBOOK):  # the full pass for a module a route depends on, or one
-                # holding a key (its fix replaces the literal: that needs its exact span)
-                facts = frontend(source.path, text, ctx.catalog, ctx.sdks, force=force or bool(secrets))
-            else:
-                facts = frontend(source.path, text, ctx.catalog, ctx.sdks)
-        except RecursionError:
-            facts = _problem(source, "cannot be analysed: nested too deeply")
-    else:
-        facts = FileFacts(path=source.path, kind=source.kind)
+    if source.kind in ANALYSED_KINDS and text.strip() and (force or candidate) and _frontend(source.kind) is not None:
+        return Pending(source, text, secrets, force, len(data), clock.hand_over())
+    facts = _complete(FileFacts(path=source.path, kind=source.kind), source, text, secrets)
+    clock.lap("prefilter")
+    clock.done(source.kind, candidate=False, size=len(data))
+    return facts
+
+
+def finish_file(pending: Pending, ctx: ScanContext) -> FileFacts:
+    """Run the frontend on a candidate that `prepare_file` left pending."""
+    source, text = pending.source, pending.text
+    clock = profile_clock(source.path, pending.timings)
+    frontend = _frontend(source.kind)
+    assert frontend is not None
+    try:
+        if source.kind in (PYTHON, NOTEBOOK):  # the full pass for a module a route depends on, or one
+            # holding a key (its fix replaces the literal: that needs its exact span)
+            facts = frontend(source.path, text, ctx.catalog, ctx.sdks, force=pending.force or bool(pending.secrets))
+        else:
+            facts = frontend(source.path, text, ctx.catalog, ctx.sdks)
+    except RecursionError:
+        facts = _problem(source, "cannot be analysed: nested too deeply")
+    clock.lap("frontend")
     if facts.cells:  # a notebook: which raw-text hits sit in a code cell's comment
         from routelint.frontends.notebook import mark_comments
 
-        mark_comments(facts.cells, secrets)
+        mark_comments(facts.cells, pending.secrets)
+    facts = _complete(facts, source, text, pending.secrets)
+    clock.lap("prefilter")
+    clock.done(source.kind, candidate=True, size=pending.size)
+    return facts
+
+
+def _complete(facts: FileFacts, source: SourceFile, text: str, secrets: list[SecretCandidate]) -> FileFacts:
+    """What every read file gets, parsed or not: keys, imports, suppressions, the digest fixes check."""
     facts.secrets = secrets + facts.secrets  # raw-text keys, plus keys a frontend decoded
     if source.kind == PYTHON:  # cheap, for every Python file: which files pull in which modules
         facts.imports = imports_in(source.path, text)
