@@ -236,3 +236,24 @@ def test_fix_of_the_demo_app_notebook_keeps_it_loadable(tmp_path):
     assert 'os.environ.get("FLATKEY_BASE_URL", "https://router.flatkey.ai/v1")' in fixed.cells[2].source
     code, document = run_json("--no-cache", str(path), cwd=target)
     assert {d["code"] for d in document["diagnostics"]} == {"RL202", "RL301"}  # the printed key and the model remain
+
+
+def test_add_suppressions_writes_comments_into_code_cells_only(tmp_path):
+    printed = [v4.new_output("stream", name="stdout", text=f"{GEMINI_KEY}\n")]
+    path = notebook(
+        ("code", "%pip install openai\nimport os\nfrom openai import OpenAI"),
+        ("code", CLIENT, printed),
+        path=tmp_path / "quiet.ipynb",
+    )
+    before = json.loads(path.read_text(encoding="utf-8"))
+    result = run_cli("check", "--no-cache", "--add-suppressions", str(path))
+    assert "Added 2 suppressions in 1 file" in result.output, result.output
+    assert "RL202 not suppressed" in result.output  # a printed key is in an output: no comment there
+    loaded = nbformat.read(str(path), as_version=4)
+    nbformat.validate(loaded)
+    assert "# routelint: ignore[RL101]" in loaded.cells[1].source.splitlines()[0]
+    assert "# routelint: ignore[RL201]" in loaded.cells[1].source.splitlines()[1]
+    after = json.loads(path.read_text(encoding="utf-8"))
+    assert [cell["outputs"] for cell in after["cells"]] == [cell["outputs"] for cell in before["cells"]]
+    code, document = run_json("--no-cache", str(path))
+    assert {d["code"] for d in document["diagnostics"]} == {"RL202"}

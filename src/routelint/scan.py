@@ -168,7 +168,7 @@ def _complete(facts: FileFacts, source: SourceFile, text: str, secrets: list[Sec
     facts.secrets = secrets + facts.secrets  # raw-text keys, plus keys a frontend decoded
     if source.kind == PYTHON:  # cheap, for every Python file: which files pull in which modules
         facts.imports = imports_in(source.path, text)
-    if source.kind != NOTEBOOK:  # a notebook's frontend found them in its code cells
+    if not facts.cells:  # a notebook's frontend found them in its code cells (an invalid one has none)
         facts.suppressions = find_suppressions(source.kind, source.path, text)
     if not facts.digest and source.kind != PYTHON:  # fixes of config and env files (issue 5)
         from routelint.frontends.python import text_digest

@@ -131,6 +131,10 @@ def statement_extents(text: str) -> dict[int, int]:
 
 def find_suppressions(kind: str, path: str, text: str) -> list[Suppression]:
     """Every suppression comment in one file's text."""
+    if kind == "notebook":  # comments live in the code cells' strings: the notebook frontend finds them
+        from routelint.frontends.notebook import suppressions_in
+
+        return suppressions_in(path, text)
     if not supports_comments(kind, path):
         return []
     hinted = "routelint" in text or "noqa" in text or "NOQA" in text or "ROUTELINT" in text
@@ -336,6 +340,9 @@ def add_suppressions(diagnostics: Iterable, kinds: dict[str, str]) -> AddReport:
             codes.append(diagnostic.code)
     for path, lines in sorted(wanted.items()):
         kind = kinds.get(path, "text")
+        if kind == "notebook":
+            _add_in_notebook(path, lines, report)
+            continue
         if not supports_comments(kind, path):
             for line, codes in sorted(lines.items()):
                 for code in codes:
@@ -389,3 +396,34 @@ def add_suppressions(diagnostics: Iterable, kinds: dict[str, str]) -> AddReport:
                 continue
             report.files += 1
     return report
+
+
+def _add_in_notebook(path: str, lines: dict[int, list[str]], report: AddReport) -> None:
+    """`add_suppressions` for a notebook: the comment goes at the end of the code-cell line inside its
+    JSON string (outputs and markdown take none); kept only when the cells still mean the same."""
+    from routelint.fixer import FileChanged, write_atomic
+    from routelint.frontends.notebook import with_comment
+
+    try:
+        text, data = read_text_keeping_format(path)
+    except (OSError, UnicodeDecodeError) as exc:
+        report.skipped.extend((path, line, code, f"cannot be read: {exc}") for line, codes in sorted(lines.items()) for code in codes)
+        return
+    original = text
+    for line, codes in sorted(lines.items()):
+        edited = with_comment(text, line, lambda body: _with_codes(body, "python", path, codes))
+        if edited is None or not _covered("notebook", path, edited, line, codes):
+            report.skipped.extend((path, line, code, "not a line of a code cell that can take a comment (markdown, "
+                                   "an output or IPython syntax): use per-file-ignores or a baseline") for code in codes)
+            continue
+        text = edited
+        report.added += len(codes)
+    if text == original:
+        return
+    bom = b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b""
+    try:
+        write_atomic(os.path.realpath(path), bom + text.encode("utf-8"), data)
+    except FileChanged:
+        report.skipped.extend((path, line, code, "the file changed while routelint was running") for line, codes in sorted(lines.items()) for code in codes)
+        return
+    report.files += 1

@@ -593,6 +593,50 @@ def _moved_suppression(item: Suppression, positions: Positions) -> Suppression:
                    end_line=positions.point(item.end_line, 1)[0] if item.end_line else 0)
 
 
+def suppressions_in(path: str, text: str) -> list[Suppression]:
+    """The suppression comments of a notebook's code cells, at the notebook's own lines."""
+    from routelint.suppressions import find_suppressions
+
+    try:
+        notebook = read_notebook(text)
+    except NotebookError:
+        return []
+    module = build_module(notebook)
+    positions = Positions(text, module.lines)
+    return [_moved_suppression(item, positions) for item in find_suppressions("python", path, module.source)]
+
+
+def with_comment(text: str, line: int, render: Callable[[str], str]) -> Optional[str]:
+    """`text` with the code-cell line that starts on notebook line `line` rewritten by `render` (a
+    suppression comment appended), spelled inside its JSON string; None when no code line starts
+    there, the line is IPython syntax, or the cells would no longer mean the same."""
+    try:
+        notebook = read_notebook(text)
+    except NotebookError:
+        return None
+    module = build_module(notebook)
+    positions = Positions(text, module.lines)
+    target = next((item for item in module.lines if positions.at_offset(item.offsets[0])[0] == line), None)
+    if target is None:
+        return None
+    cell = next(cell for cell in notebook.cells if cell.number == target.cell)
+    original = _cell_lines(cell)[target.number - 1]
+    if original.text != target.text:  # a magic or shell line: not Python, nothing to comment
+        return None
+    body = target.text.rstrip("\r\n")
+    start, end = target.offsets[0], target.offsets[len(body)]
+    if positions.at_offset(end)[0] != line:  # the line continues in the next string: leave it alone
+        return None
+    edited = text[:start] + json_escape(render(body)) + text[end:]
+    try:
+        after = build_module(read_notebook(edited))
+        if ast.dump(ast.parse(after.source)) != ast.dump(ast.parse(module.source)):
+            return None
+    except (NotebookError, SyntaxError, ValueError, RecursionError):
+        return None
+    return edited
+
+
 def still_valid(text: str, before: Optional[str]) -> Optional[str]:
     """For the fixer: None when `text` is a notebook whose code cells parse (no more cells failing than
     in `before`), else why not."""
