@@ -37,6 +37,8 @@ KNOWN_GAPS: dict[str, str] = {  # "CODE:example name" -> why the engine does not
         "entry_kwargs (ag2.toml): a router's own keywords form one entry when config_list is absent",
     "RL301:ag2 api_type google entry is gemini's native api":
         "provider_param/provider_table (ag2.toml): api_type='google' makes the entry Gemini's native API",
+    "RL401:legacy completions wrapper built in one module and invoked in another":
+        "methods (langchain.toml): llm.invoke() on a completions wrapper is a completions.create call",
     "RL102:init_chat_model ollama provider wants the host root":
         "provider_param/provider_table (langchain.toml): model_provider='ollama' is ChatOllama, not an openai route",
 }
