@@ -146,7 +146,7 @@ internal = httpx.Client(base_url="https://billing.internal.example.com/api")
 internal.post("/chat/completions", json={{"model": "gpt-4o"}})
 ''')
     assert found == {
-        ("app.py", 5, "RL201"),  # an OpenRouter key in the Gemini client's Authorization header
+        ("app.py", 6, "RL201"),  # an OpenRouter key in the Gemini client's Authorization header (where it meets the route)
         ("app.py", 7, "RL401"),
         ("app.py", 9, "RL101"),  # raw HTTP to a provider host with a literal URL
         ("app.py", 9, "RL301"),

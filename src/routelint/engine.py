@@ -480,8 +480,8 @@ def _needed_names(facts: FileFacts, asked: set[str]) -> Iterator[tuple[str, str]
     values += [call.model for call in facts.calls]
     values += [facts.exports[name] for name in asked if name in facts.exports]
     for value in values:
-        if value is not None and value.kind == REF and value.ref is not None:
-            yield value.ref[0], value.ref[1].split(".")[0]
+        for module, name in value.refs() if value is not None else ():
+            yield module, name.split(".")[0]
     for call in facts.calls:
         if call.route_ref is not None:
             yield call.route_ref[0], call.route_ref[1].split(".")[0].removesuffix("()")

@@ -67,6 +67,17 @@ class Value:
     # a config-file string (.env/YAML/TOML/JSON) whose text is written exactly at `loc`: the delimiter of
     # the scalar it sits in (`"`, `'`, `"""`, `'''`, or "" for a plain/unquoted scalar); None when not exact
     config_quote: Optional[str] = None
+    # a string built from parts, one of them a name of another module (`f"{BASE}/v1"` with BASE
+    # imported): kind REF, the parts (text, or Values) are joined once the resolver knows each name
+    pieces: tuple = ()
+
+    def refs(self):
+        """Every (module, name) this value waits for, its parts' included."""
+        if self.kind == REF and self.ref is not None:
+            yield self.ref
+        for piece in self.pieces:
+            if isinstance(piece, Value):
+                yield from piece.refs()
 
     @property
     def known(self) -> bool:

@@ -9,6 +9,7 @@ from typing import Iterable, Optional
 
 from routelint.catalog.model import Catalog, Provider
 from routelint.catalog.urls import provider_for_url
+from routelint.compose import compose
 from routelint.modules import stem_index, targets
 from routelint.facts import (
     ENV,
@@ -19,7 +20,9 @@ from routelint.facts import (
     EndpointCall,
     EnvDefinition,
     FileFacts,
+    Location,
     RouteSite,
+    Span,
     Value,
 )
 
@@ -86,13 +89,17 @@ class Resolver:
         self.env = ProjectEnv(definition for facts in files for definition in facts.env)
 
     # ------------------------------------------------------------------ values
-    def resolve(self, value: Optional[Value], code_path: str) -> Optional[Value]:
+    def resolve(self, value: Optional[Value], code_path: str, depth: int = 0) -> Optional[Value]:
         if value is None:
             return None
         hops = 0
         while value.kind == REF and hops < MAX_HOPS and value.ref is not None:
             value = self._follow(value, code_path)
             hops += 1
+        if value.kind == REF and value.pieces and depth < MAX_HOPS:  # a string built from other modules' names
+            parts = [piece if isinstance(piece, str) else self.resolve(piece, code_path, depth + 1) or UNKNOWN_VALUE
+                     for piece in value.pieces]
+            return compose(parts, value.loc or Location(code_path, Span.at_line(1)))
         if value.kind == REF:
             return UNKNOWN_VALUE
         if value.kind == ENV and value.env_var:
@@ -103,6 +110,8 @@ class Resolver:
         module_ref, name = value.ref  # type: ignore[misc]
         target = self.modules.find(module_ref, near=code_path)
         if target is not None:
+            if name not in target.exports and "()." in name:
+                name = name.replace("().", ".", 1)  # `Config().base_url`: the class attribute
             if name in target.exports:
                 found = target.exports[name]
                 return found if found.identifier else found.with_(identifier=name.rsplit(".", 1)[-1])

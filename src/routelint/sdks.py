@@ -187,6 +187,7 @@ def load_sdks(directory: Optional[Path] = None) -> SdkCatalog:
     getters: set[str] = set()
     passthrough: set[str] = set()
     inferred: dict[str, list[tuple[str, str]]] = {}
+    reexports: dict[str, str] = {}  # another package's name for a sink -> the sink's own name
     for path in sorted(root.glob("*.toml")):
         catalog.digest_parts.append(path.read_bytes())
         data = load_toml(path)
@@ -199,6 +200,7 @@ def load_sdks(directory: Optional[Path] = None) -> SdkCatalog:
         catalog.separators.update({str(table): str(sep) for table, sep in data.get("prefix_separators", {}).items()})
         for table, entries in data.get("inferred", {}).items():
             inferred.setdefault(table, []).extend((str(start).lower(), str(prefix).lower()) for start, prefix in entries.items())
+        reexports.update(data.get("reexports", {}))
         for index, raw in enumerate(data.get("sinks", [])):
             sink = _sink(sdk, raw, f"{path} sink #{index + 1}")
             for name in sink.names:
@@ -227,6 +229,9 @@ def load_sdks(directory: Optional[Path] = None) -> SdkCatalog:
                     calls=dict(raw.get("calls", {})),
                 )
             )
+    for alias, canonical in reexports.items():  # `from agents import AsyncOpenAI` is openai's AsyncOpenAI
+        if canonical in catalog.sinks:
+            catalog.sinks.setdefault(alias, catalog.sinks[canonical])
     catalog.markers = tuple(dict.fromkeys(markers))
     catalog.env_getters = frozenset(getters)
     catalog.passthrough = frozenset(passthrough)

@@ -57,20 +57,26 @@ def key_route_mismatch(ctx: CheckContext) -> Iterator[Diagnostic]:
         key = route.key
         if key.loc is not None and not key.implicit:
             # a lookup filled from the project's env files: the key argument is the lookup in code (via[0])
-            where = key.via[0] if key.origin == ORIGIN_ENV_FILE and key.via else key.loc
+            defined = key.via[0] if key.origin == ORIGIN_ENV_FILE and key.via else key.loc
         elif key.implicit and key.origin == ORIGIN_ENV_FILE and key.loc is not None:
-            where = key.loc
+            defined = key.loc
         else:
-            where = Location(route.site.path, route.site.span)
+            defined = Location(route.site.path, route.site.span)
+        # reported where the key meets the route (the key argument, the splatted dict's entry, the
+        # header), so a constant feeding a right and a wrong client points at the wrong call
+        where = _use_site(route) or defined
         if (where.path, where.span) in seen:
             continue
         seen.add((where.path, where.span))
         implicit = " (the SDK reads it because no api_key is passed)" if key.implicit else ""
         # name the file that supplied the key only when its value decided the verdict
-        note, related = provenance(where.path, ("base URL", route.base), ("key", key if by_value else None),
+        note, related = provenance(where.path, ("base URL", route.base),
+                                   ("key", key if by_value else defined if defined != where else None),
                                    ("client", site_of(route)))
+        if defined != where and all(loc != defined for _, loc in related):
+            related.insert(0, ("key at", defined))  # the definition in this file: still where to look
         expected = ", ".join(provider.key_env) or "its own key"
-        fix = _route_key_fix(ctx, route, where)
+        fix = _route_key_fix(ctx, route, defined)
         yield diagnostic(
             ctx,
             "RL201",
@@ -83,6 +89,14 @@ def key_route_mismatch(ctx: CheckContext) -> Iterator[Diagnostic]:
             secrets=(key.text,) if key.text else (),
             fix=fix,
         )
+
+
+def _use_site(route: Route) -> Optional[Location]:
+    """Where the key meets the route in code, when it is passed there (not read implicitly by the SDK)."""
+    site = route.site
+    if site.api_key_span is None or site.api_key.implicit:
+        return None
+    return Location(site.path, site.api_key_span)
 
 
 def _route_key_fix(ctx: CheckContext, route: Route, where: Location):

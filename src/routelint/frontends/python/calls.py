@@ -75,7 +75,11 @@ class EndpointCalls:
         """`client.post("/chat/completions", json={...})` on `httpx.Client(base_url=...)`."""
         keywords, positional = self.sinks.arguments(node)
         target = keywords.get("url") or (positional[0] if positional else None)
-        endpoint = http.endpoint_of_url(self.sinks.catalog, self.sym.eval.evaluate(target)) if target is not None else None
+        url = self.sym.eval.evaluate(target) if target is not None else None
+        if url is not None and url.text is not None and "://" in url.text[:12]:
+            self.sinks.request_route(node, route_id, url, keywords)  # a full URL: a request of its own
+            return
+        endpoint = http.endpoint_of_url(self.sinks.catalog, url) if url is not None else None
         if endpoint is None:
             return
         self.sinks.facts.calls.append(EndpointCall(path=self.sym.path, span=self.sym.source.span(node), endpoint=endpoint,

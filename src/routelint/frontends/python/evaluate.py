@@ -15,9 +15,9 @@ import ast
 import re
 from typing import Optional, Protocol
 
-from routelint.catalog.urls import HOLE
-from routelint.facts import ENV, LITERAL, ORIGIN_CODE, ORIGIN_DEFAULT, REF, UNKNOWN, UNKNOWN_VALUE, Location, Value, env_value
-from routelint.frontends.python.scopes import string_of
+from routelint.compose import compose
+from routelint.facts import ENV, LITERAL, REF, UNKNOWN, UNKNOWN_VALUE, Location, Value, env_value
+from routelint.frontends.python.scopes import Choice, branch_origin, string_of
 from routelint.frontends.python.source import SourceText
 
 ENV_GETTERS = {"os.getenv", "os.environ.get", "decouple.config", "environ.get", "os.environ.setdefault"}
@@ -36,36 +36,9 @@ class Names(Protocol):
     def lookup_value(self, name: str, depth: int) -> Value: ...
     def lookup_attribute(self, node: ast.Attribute, depth: int) -> Value: ...
     def env_lookup(self, var: str, default: Optional[Value], loc: Location) -> Value: ...
+    def choose(self, origin: int, count: int) -> Optional[int]: ...
     def entries(self, node: ast.AST) -> list[tuple[str, ast.expr]]: ...
     def call_value(self, call: ast.Call, depth: int) -> Value: ...
-
-
-def compose(pieces: list, loc: Location) -> Value:
-    """A string built from literal text and values: unknown parts become holes. The result is placed
-    where its leading part is written (`f"{BASE}/chat/completions"` is reported at BASE's literal)."""
-    known = [piece for piece in pieces if isinstance(piece, str) or piece.text is not None]
-    if not any((piece if isinstance(piece, str) else piece.text or "").strip() for piece in known):
-        return UNKNOWN_VALUE
-    text = "".join(piece if isinstance(piece, str) else (piece.text if piece.text is not None else HOLE) for piece in pieces)
-    values = [piece for piece in pieces if not isinstance(piece, str)]
-    partial = any(value.text is None or value.partial for value in values)
-    env_part = next((value for value in values if value.kind == ENV), None)
-    lead = next((piece for piece in pieces if isinstance(piece, str) and piece or not isinstance(piece, str)), None)
-    where, identifier = loc, None
-    if isinstance(lead, Value) and lead.text is not None and lead.loc is not None and not _inside(lead.loc, loc):
-        where, identifier = lead.loc, lead.identifier  # the leading part is a name defined elsewhere
-    if env_part is not None:
-        return Value(ENV, text=text, loc=where, env_var=env_part.env_var, partial=partial, origin=ORIGIN_DEFAULT,
-                     identifier=identifier)
-    origin = ORIGIN_DEFAULT if any(value.origin == ORIGIN_DEFAULT for value in values) else ORIGIN_CODE
-    return Value(LITERAL, text=text, loc=where, partial=partial, origin=origin, identifier=identifier,
-                 via=(loc,) if where != loc else ())
-
-
-def _inside(inner: Location, outer: Location) -> bool:
-    a, b = inner.span, outer.span
-    return inner.path == outer.path and (a.line, a.column) >= (b.line, b.column) \
-        and (a.end_line, a.end_column) <= (b.end_line, b.end_column)
 
 
 class Evaluator:
@@ -109,12 +82,12 @@ class Evaluator:
             return self._call(node, depth)
         if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or):
             return self._or(node, depth)
-        if isinstance(node, ast.IfExp):
-            body, orelse = self.evaluate(node.body, depth + 1), self.evaluate(node.orelse, depth + 1)
-            # two alternatives that agree are one value; otherwise the branch taken is unknown
-            if body.text is not None and body.text == orelse.text and body.kind == orelse.kind:
-                return body
-            return UNKNOWN_VALUE
+        if isinstance(node, ast.IfExp):  # alternatives: one per path (see Symbols.paths)
+            branch = self.names.choose(branch_origin(node.test), 2)
+            return UNKNOWN_VALUE if branch is None else self.evaluate((node.body, node.orelse)[branch], depth + 1)
+        if isinstance(node, Choice):
+            branch = self.names.choose(node.origin, len(node.options))
+            return UNKNOWN_VALUE if branch is None else self.evaluate(node.options[branch], depth + 1)
         if isinstance(node, ast.NamedExpr):
             return self.evaluate(node.value, depth + 1)
         return UNKNOWN_VALUE

@@ -16,7 +16,7 @@ from routelint.frontends.python.symbols import Symbols
 
 BEARER = "bearer "
 HEADER_PARAMS = ("headers",)
-BODY_PARAMS = ("json",)
+BODY_PARAMS = ("json", "data", "content")
 
 
 def endpoint_of_url(catalog: Catalog, url: Value) -> Optional[str]:
@@ -78,10 +78,20 @@ def bearer_key(symbols: Symbols, keywords: dict[str, ast.expr]) -> tuple[Value, 
     return UNKNOWN_VALUE, None
 
 
+def _body(symbols: Symbols, node: ast.expr) -> ast.expr:
+    """`json.dumps({...}).encode()` -> `{...}`: the dict a body is serialised from."""
+    for _ in range(3):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "encode":
+            node = node.func.value
+        elif isinstance(node, ast.Call) and symbols.qualified(node.func) == "json.dumps" and node.args:
+            node = node.args[0]
+    return node
+
+
 def json_model(symbols: Symbols, keywords: dict[str, ast.expr]) -> Optional[Value]:
     for param in BODY_PARAMS:
         if param in keywords:
-            for key, value in symbols.entries(keywords[param]):
+            for key, value in symbols.entries(_body(symbols, keywords[param])):
                 if key == "model":
                     return symbols.eval.evaluate(value)
     return None

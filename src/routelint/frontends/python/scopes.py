@@ -26,12 +26,9 @@ class ClassInfo:
     field_env: dict[str, str] = field(default_factory=dict)  # field -> env var (alias)
     sink: Optional[Sink] = None
     super_route: Optional[str] = None  # route created at super().__init__(...)
+    # the super().__init__(...) call and __init__'s scope: each `Sub(...)` call site binds them again
     super_call: Optional[ast.Call] = None
     super_scope: Optional["Scope"] = None
-    # what __init__ hands to super().__init__, and __init__'s own parameters (name -> default), in order
-    super_kwargs: dict[str, ast.expr] = field(default_factory=dict)
-    init_params: dict[str, Optional[ast.expr]] = field(default_factory=dict)
-    init_star_kwargs: Optional[str] = None
     self_clients: dict[str, str] = field(default_factory=dict)
     # `self.x = <expression>` in any method, with the method's scope to evaluate it in
     self_values: dict[str, tuple[ast.expr, "Scope"]] = field(default_factory=dict)
@@ -50,6 +47,15 @@ class Scope:
     returns_client: Optional[str] = None
     returns: list[ast.expr] = field(default_factory=list)  # what the function returns (small factories)
     star_kwargs: Optional[str] = None
+    # a function evaluated for one call site: parameter -> (argument expression, the caller's scope)
+    bindings: dict[str, tuple[ast.expr, "Scope"]] = field(default_factory=dict)
+    node: Optional[ast.AST] = None  # the function's definition
+
+    def bound(self, bindings: dict[str, tuple[ast.expr, "Scope"]]) -> "Scope":
+        """This function's scope as seen from one call site: same names, parameters bound."""
+        return Scope(self.kind, self.parent, values=self.values, clients=self.clients, instances=self.instances,
+                     params=self.params, cls=self.cls, returns=self.returns, star_kwargs=self.star_kwargs,
+                     bindings=bindings, node=self.node)
 
     def chain(self) -> Iterator["Scope"]:
         """This scope, then the enclosing ones Python's name lookup sees (class bodies are skipped
@@ -61,6 +67,24 @@ class Scope:
                 yield scope
             first = False
             scope = scope.parent
+
+
+class Choice(ast.expr):
+    """A name bound differently on the branches of one `if` (kept apart, never merged): `options[i]`
+    is its expression on branch i (None: not bound there). `origin` identifies the `if`."""
+
+    _fields = ("options",)
+
+    def __init__(self, options: list[Optional[ast.expr]], origin: int) -> None:
+        super().__init__()
+        self.options = options
+        self.origin = origin
+
+
+def branch_origin(test: ast.expr) -> int:
+    """One identity for branch points that test the same condition (`if PROVIDER == "gemini":` twice, or
+    `A if c else B` beside `KA if c else KB`): they take the same branch on one path."""
+    return hash(ast.dump(test))
 
 
 def dotted(node: ast.AST) -> Optional[str]:

@@ -26,11 +26,13 @@ from routelint.facts import (
 )
 from routelint.frontends.python import http
 from routelint.frontends.python.anchors import argument_insert
-from routelint.frontends.python.scopes import ClassInfo, dotted
+from routelint.frontends.python.scopes import ClassInfo, Scope, dotted
 from routelint.frontends.python.symbols import Symbols
 from routelint.sdks import SdkCatalog, Sink
 
 MAX_CLIENT_DEPTH = 8
+MAX_CALL_SITES = 32  # call sites bound per function (and sink calls per function): past it, unknown
+BUILDS_ROUTE = ("client", "call", "http", "http-client")
 Arguments = tuple[dict[str, ast.expr], list[ast.expr]]
 
 
@@ -44,6 +46,9 @@ class Sinks:
         self.factories: dict[str, str] = {}  # function name -> route id it returns
         self.http_clients: set[str] = set()  # route ids of raw HTTP clients (`httpx.Client(base_url=...)`)
         self.switchable: list = []  # (site or endpoint call, sink) whose endpoint a switch may change
+        self.call_sites: dict[int, int] = {}  # function -> call sites bound so far (bounded)
+        self.bound_calls: dict[int, Optional[str]] = {}  # call site -> route of the client it returns
+        self.parametrised: dict[int, list[tuple[ast.Call, Sink]]] = {}
 
     @property
     def path(self) -> str:
@@ -113,7 +118,7 @@ class Sinks:
                 keywords, positional = self.arguments(node)
                 given = self.param(sink.client, sink.client_position, keywords, positional)
                 return self.client_of(given) if given is not None else None
-            return self.factories.get(dotted(node.func) or "")
+            return self.bind_function_call(node) or self.factories.get(dotted(node.func) or "")
         if isinstance(node, ast.Name):
             for scope in self.sym.scope.chain():
                 if node.id in scope.clients:
@@ -188,11 +193,11 @@ class Sinks:
             self.route_of_call[key] = route_id
             return route_id
         if cls is not None and cls.super_route is not None:
-            merged = self.subclass_arguments(cls, call)
-            if merged is None:
-                self.route_of_call[key] = cls.super_route
-                return cls.super_route
-            keywords, positional = merged, []
+            # the route set up in super().__init__, with this call's arguments bound to __init__'s parameters
+            bound = self.bound_route(call, cls.super_scope, cls.super_call, cls.sink, skip_self=True) \
+                if (call.args or call.keywords) and cls.super_scope is not None and cls.super_call is not None else None
+            self.route_of_call[key] = bound or cls.super_route
+            return bound or cls.super_route
         route_id = self.make_route(call, sink, keywords, positional)
         self.route_of_call[key] = route_id
         return route_id
@@ -244,34 +249,105 @@ class Sinks:
             return False
         keywords, positional = self.arguments(node)
         cls.super_route = self.make_route(node, cls.sink, keywords, positional)
-        cls.super_kwargs = keywords
         cls.super_call, cls.super_scope = node, scope
-        cls.init_params = {name: default for name, default in scope.params.items() if name != "self"}
-        cls.init_star_kwargs = scope.star_kwargs
         return True
 
-    def subclass_arguments(self, cls: ClassInfo, call: ast.Call) -> Optional[dict[str, ast.expr]]:
-        """What `Sub(...)` ends up passing to the SDK through `super().__init__`, when the caller's
-        arguments change it; None when the route set up in `super().__init__` applies as it is."""
-        keywords, positional = self.arguments(call)
-        given = dict(zip(cls.init_params, positional))
-        given.update({name: value for name, value in keywords.items() if name in cls.init_params})
-        extra = {name: value for name, value in keywords.items() if name not in cls.init_params}
-        merged: dict[str, ast.expr] = {}
-        changed = False
-        for name, expression in cls.super_kwargs.items():
-            if isinstance(expression, ast.Name) and expression.id in given:
-                merged[name] = given[expression.id]
-                changed = True
+    def bound_route(self, site: ast.Call, callee: Scope, inner: ast.Call, sink: Sink, *, skip_self: bool = False) -> Optional[str]:
+        """The route `inner` (a sink call inside a function or `__init__`) sets up for one call site
+        `site`: parameters bound to the site's arguments, keywords the function forwards through
+        `**kwargs` taken from the site (the caller's value wins). Reported at the site."""
+        budget = id(callee.node or inner)
+        self.call_sites[budget] = self.call_sites.get(budget, 0) + 1
+        if self.call_sites[budget] > MAX_CALL_SITES:
+            return None  # past the bound: this site's values stay unknown
+        caller = self.sym.scope
+        names = [name for name in callee.params if not (skip_self and name == "self")]
+        bindings: dict[str, tuple[ast.expr, Scope]] = {}
+        extra: dict[str, ast.expr] = {}
+        keywords, positional = self.arguments(site)
+        for name, argument in zip(names, positional):
+            bindings[name] = (argument, caller)
+        for name, argument in keywords.items():
+            if name in callee.params:
+                bindings[name] = (argument, caller)
             else:
-                merged[name] = expression
-        if cls.init_star_kwargs and extra:
-            merged.update(extra)  # forwarded through **kwargs: the caller's value wins
-            changed = True
-        return merged if changed else None
+                extra[name] = argument
+        forwards = callee.star_kwargs is not None and any(
+            keyword.arg is None and isinstance(keyword.value, ast.Name) and keyword.value.id == callee.star_kwargs
+            for keyword in inner.keywords)
+        bound = callee.bound(bindings)
+        with self.sym.inside(bound):
+            inner_keywords, inner_positional = self.arguments(inner)
+            if forwards:
+                for name, argument in extra.items():
+                    inner_keywords[name] = _stand_in(bindings, name, argument, caller)
+            route_id = f"{self.path}:{self.span(site).line}:{self.span(site).column}"
+            while any(route.id == route_id for route in self.facts.routes):
+                route_id += "'"
+            return self.make_route(site, sink, inner_keywords, inner_positional, span_node=site, route_id=route_id)
+
+    def bind_function_call(self, call: ast.Call) -> Optional[str]:
+        """A call of a function of this module that builds a route from its parameters
+        (`make_client("https://...", key)`): one route per sink call inside it, at this call site.
+        Returns the route of the client the function returns, if any."""
+        key = id(call)
+        if key in self.bound_calls:
+            return self.bound_calls[key]
+        self.bound_calls[key] = None
+        callee = self.sym.function_of(call)
+        if callee is None or callee.node is None or not (call.args or call.keywords):
+            return None
+        returned = None
+        for inner, sink in self._parametrised_sinks(callee):
+            route_id = self.bound_route(call, callee, inner, sink)
+            if route_id is not None and callee.returns_client is not None \
+                    and self.route_of_call.get(id(inner)) == callee.returns_client:
+                returned = route_id
+        self.bound_calls[key] = returned
+        return returned
+
+    def _parametrised_sinks(self, callee: Scope) -> list[tuple[ast.Call, Sink]]:
+        """Sink calls in a function's body whose arguments use its parameters (cached per function)."""
+        key = id(callee.node)
+        if key not in self.parametrised:
+            found: list[tuple[ast.Call, Sink]] = []
+            params = set(callee.params) | ({callee.star_kwargs} if callee.star_kwargs else set())
+            stack = list(ast.iter_child_nodes(callee.node))  # type: ignore[arg-type]
+            while stack and len(found) < MAX_CALL_SITES:
+                node = stack.pop()
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+                    continue
+                stack.extend(ast.iter_child_nodes(node))
+                if isinstance(node, ast.Call):
+                    sink, _ = self.sink_for(node)
+                    if sink is not None and sink.kind in BUILDS_ROUTE and any(
+                            isinstance(name, ast.Name) and name.id in params for name in ast.walk(node)):
+                        found.append((node, sink))
+            self.parametrised[key] = sorted(found, key=lambda item: (item[0].lineno, item[0].col_offset))
+        return self.parametrised[key]
 
     def make_route(self, call: ast.Call, sink: Sink, keywords: dict[str, ast.expr], positional: list[ast.expr], *,
-                   span_node: Optional[ast.AST] = None) -> str:
+                   span_node: Optional[ast.AST] = None, route_id: Optional[str] = None) -> str:
+        """One route site per path through the branches its values depend on (identical ones once);
+        the first keeps the plain id, which clients and endpoint calls refer to."""
+        span = self.span(span_node or call)
+        route_id = route_id or f"{self.path}:{span.line}:{span.column}"
+        first: Optional[RouteSite] = None
+        sites: list[RouteSite] = []
+        for index in self.sym.paths():
+            site = self._site(call, sink, keywords, positional, span, route_id, span_node is not None)
+            if index == 0:
+                first = site  # no branch assumed: kept when the values depend on no branch
+            elif all((site.base_url, site.api_key, site.model) != (other.base_url, other.api_key, other.model)
+                     for other in sites):
+                sites.append(site)
+        for number, site in enumerate(sites or [first]):  # type: ignore[list-item]
+            site.id = route_id if number == 0 else f"{route_id}|{number + 1}"
+            self._add_site(site, sink)
+        return route_id
+
+    def _site(self, call: ast.Call, sink: Sink, keywords: dict[str, ast.expr], positional: list[ast.expr], span: Span,
+              route_id: str, elsewhere: bool) -> RouteSite:
         base_node = self.param(sink.base_url, sink.base_url_position, keywords, positional)
         key_node = self.param(sink.api_key, None, keywords, positional)
         model_node = self.param(sink.model, sink.model_position, keywords, positional)
@@ -290,8 +366,6 @@ class Sinks:
                     base = self.implicit(prefix.base_env, call) if prefix.base_env else UNKNOWN_VALUE
                 if key_node is None:
                     api_key = self.implicit(prefix.key_env, call) if prefix.key_env else UNKNOWN_VALUE
-        span = self.span(span_node or call)
-        route_id = f"{self.path}:{span.line}:{span.column}"
         site = RouteSite(
             id=route_id,
             path=self.path,
@@ -302,14 +376,14 @@ class Sinks:
             model=model,
             consumer=CONSUMER_HTTP if sink.kind in ("http", "http-client") else "sdk",
             default_endpoint=self.endpoint_of(sink, keywords),
-            api_key_span=self.span(key_node) if key_node is not None else None,
+            api_key_span=self._written_at(key_node),
         )
         if prefix is not None:
             site.implied_provider = prefix.provider
             if prefix.native:
                 site.consumer = CONSUMER_NATIVE
                 site.native_label = prefix.label
-        if key_node is None and sink.api_key and span_node is None:
+        if key_node is None and sink.api_key and not elsewhere:
             site.key_arg_insert = argument_insert(self.sym.source, call, sink.api_key[0])
         if sink.base_is_root:
             site.consumer = "root"
@@ -317,14 +391,42 @@ class Sinks:
             site.endpoint, site.default_endpoint = site.default_endpoint, None
         if sink.kind in ("http", "http-client"):
             site.api_key, header = http.bearer_key(self.sym, keywords)
-            site.api_key_span = self.span(header) if header is not None else None
-        if sink.kind == "http-client":
-            self.http_clients.add(route_id)
-        if site.default_endpoint or site.endpoint:
-            self.switchable.append((site, sink))
+            site.api_key_span = self._written_at(header)
         if sink.kind == "http":
             site.endpoint = http.endpoint_of_url(self.catalog, base)
             if model is None:
                 site.model = http.json_model(self.sym, keywords)
+        return site
+
+    def request_route(self, call: ast.Call, client_route: str, url: Value, keywords: dict[str, ast.expr]) -> None:
+        """`await client.post("https://.../chat/completions", headers=..., json=...)` on a raw HTTP client:
+        the URL is the full endpoint; the key is the call's header, else the client's."""
+        client = next((site for site in self.facts.routes if site.id == client_route), None)
+        api_key, header = http.bearer_key(self.sym, keywords)
+        span = self.span(call)
+        site = RouteSite(id=f"{self.path}:{span.line}:{span.column}", path=self.path, span=span,
+                         sdk=client.sdk if client else "http", base_url=url, consumer=CONSUMER_HTTP,
+                         api_key=api_key if header is not None or client is None else client.api_key,
+                         api_key_span=self._written_at(header) if header is not None else client.api_key_span if client else None,
+                         endpoint=http.endpoint_of_url(self.catalog, url), model=http.json_model(self.sym, keywords))
         self.facts.routes.append(site)
-        return route_id
+
+    def _written_at(self, node: Optional[ast.AST]) -> Optional[Span]:
+        """Where an argument is written: a parameter bound at a call site is written there."""
+        return self.span(self.sym.binding_of(node) or node) if node is not None else None
+
+    def _add_site(self, site: RouteSite, sink: Sink) -> None:
+        if sink.kind == "http-client":
+            self.http_clients.add(site.id)
+        if site.default_endpoint or site.endpoint:
+            self.switchable.append((site, sink))
+        self.facts.routes.append(site)
+
+def _stand_in(bindings: dict[str, tuple[ast.expr, Scope]], name: str, argument: ast.expr, caller: Scope) -> ast.Name:
+    """A name bound to a caller's argument (positions copied), for a keyword forwarded through **kwargs."""
+    hidden = "\0" + name  # never a Python identifier: cannot clash with the function's own names
+    bindings[hidden] = (argument, caller)
+    stand_in = ast.Name(id=hidden, ctx=ast.Load())
+    ast.copy_location(stand_in, argument)
+    stand_in.end_lineno, stand_in.end_col_offset = argument.end_lineno, argument.end_col_offset
+    return stand_in

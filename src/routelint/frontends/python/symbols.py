@@ -19,6 +19,7 @@ from routelint.frontends.python.source import SourceText
 from routelint.modules import module_ref
 
 MAX_ENTRIES_DEPTH = 8
+MAX_PATHS = 8  # branch combinations tried per route: past it, the branch-dependent parts are unknown
 FIELD_FACTORIES = ("Field", "field")
 
 
@@ -35,6 +36,36 @@ class Symbols:
         self.env_writes: dict[str, Value] = {}
         self.eval = Evaluator(self)
         self._evaluating: set[tuple[int, str]] = set()
+        self.assumed: dict[int, int] = {}  # branch taken at each `if` / conditional expression, on this path
+        self.met: dict[int, int] = {}  # branch points met while evaluating with no assumption: id -> branches
+
+    # ------------------------------------------------------------------ branches
+    def choose(self, origin: int, count: int) -> Optional[int]:
+        """The branch assumed at a branch point, or None (then the value is unknown on this pass)."""
+        if origin in self.assumed:
+            return self.assumed[origin]
+        self.met[origin] = count
+        return None
+
+    def paths(self) -> Iterator[int]:
+        """Evaluate a route once per combination of the branches its values depend on, so a key and a
+        URL pair up only when they can meet on one path. Yields the path's index; the caller
+        evaluates in the loop body. Bounded: past MAX_PATHS combinations, one pass with them unknown."""
+        saved = self.met, self.assumed  # a route built while another is evaluated keeps the outer path
+        try:
+            self.met, self.assumed = {}, {}
+            yield 0
+            points = dict(self.met)
+            combinations: list[dict[int, int]] = [{}] if points else []
+            for origin, count in points.items():
+                combinations = [{**done, origin: branch} for done in combinations for branch in range(count)]
+                if len(combinations) > MAX_PATHS:
+                    return
+            for index, assumed in enumerate(combinations, start=1):
+                self.met, self.assumed = {}, assumed
+                yield index
+        finally:
+            self.met, self.assumed = saved
 
     # ------------------------------------------------------------------ names
     def qualified(self, node: ast.AST) -> Optional[str]:
@@ -75,6 +106,16 @@ class Symbols:
         finally:
             self.scope = saved
 
+    def binding_of(self, node: ast.AST) -> Optional[ast.expr]:
+        """The call-site argument a parameter name stands for here, if bound (reported there)."""
+        if isinstance(node, ast.Name):
+            for scope in self.scope.chain():
+                if node.id in scope.bindings and node.id not in scope.values:
+                    return scope.bindings[node.id][0]
+                if node.id in scope.values or node.id in scope.params:
+                    return None
+        return None
+
     def bound_expression(self, node: ast.AST) -> Optional[ast.expr]:
         """The expression a plain name is bound to in the scopes visible here, if any."""
         if isinstance(node, ast.Name):
@@ -91,6 +132,10 @@ class Symbols:
     # ------------------------------------------------------------------ lookups (the evaluator's Names)
     def lookup_value(self, name: str, depth: int) -> Value:
         for scope in self.scope.chain():
+            if name in scope.bindings and name not in scope.values:
+                expression, caller = scope.bindings[name]  # the argument a call site passes
+                with self.inside(caller):
+                    return self.eval.evaluate(expression, depth)
             if name in scope.params and scope.kind == "function" and name not in scope.values:
                 default = scope.params[name]
                 if default is not None:
@@ -116,9 +161,15 @@ class Symbols:
         return UNKNOWN_VALUE
 
     def lookup_attribute(self, node: ast.Attribute, depth: int) -> Value:
-        if isinstance(node.value, ast.Call):  # `get_settings().base_url`
+        if isinstance(node.value, ast.Call):  # `get_settings().base_url`, `Config().base_url`
             cls = self.classes.get(self.instance_class(node.value) or "")
-            return self.class_value(cls, node.attr, depth) if cls and node.attr in cls.attrs else UNKNOWN_VALUE
+            if cls is not None:
+                return self.class_value(cls, node.attr, depth) if node.attr in cls.attrs else UNKNOWN_VALUE
+            name = dotted(node.value.func)
+            if name and name in self.module_refs and "#" in self.module_refs[name] and not self.bound_locally(name):
+                module, _, member = self.module_refs[name].partition("#")
+                return Value(REF, ref=(module, f"{member}().{node.attr}"), identifier=node.attr)
+            return UNKNOWN_VALUE
         name = dotted(node)
         if name is None:
             return UNKNOWN_VALUE
@@ -173,6 +224,10 @@ class Symbols:
             if head in scope.instances:
                 cls = self.classes.get(scope.instances[head])
                 return self._member(cls, rest, depth) if cls else UNKNOWN_VALUE
+            if head in scope.values and "." not in rest and isinstance(scope.values[head], ast.Call):
+                # `s = get_settings()` then `s.base_url`: the attribute of what the call returns
+                with self.inside(scope):
+                    return self.lookup_attribute(ast.Attribute(value=scope.values[head], attr=rest, ctx=ast.Load()), depth + 1)
             if head in scope.values or head in scope.params:
                 return UNKNOWN_VALUE
         if head in self.classes:
@@ -214,6 +269,12 @@ class Symbols:
                 return self.entries(cls.self_values[node.attr][0], depth + 1)
             return []
         items: list[tuple[str, ast.expr]] = []
+        if isinstance(node, ast.Subscript):  # `PRESETS["groq"]`: the entries of the nested dict
+            key = self.eval.evaluate(node.slice)
+            for name, value in self.entries(node.value, depth + 1):
+                if key.text is not None and name == key.text:
+                    return self.entries(value, depth + 1)
+            return []
         if isinstance(node, ast.Dict):
             for key, value in zip(node.keys, node.values):
                 if key is None:  # `{**base, ...}`

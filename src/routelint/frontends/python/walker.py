@@ -15,7 +15,7 @@ from routelint.facts import UNKNOWN_VALUE, EndpointCall, FileFacts, Value
 from routelint.frontends.python.anchors import key_literal, module_anchors
 from routelint.frontends.python.calls import EndpointCalls
 from routelint.frontends.python.legacy import LegacyGlobals
-from routelint.frontends.python.scopes import ClassInfo, Scope, string_of
+from routelint.frontends.python.scopes import Choice, ClassInfo, Scope, branch_origin, string_of
 from routelint.frontends.python.sinks import Sinks
 from routelint.frontends.python.source import SourceText
 from routelint.frontends.python.symbols import Symbols
@@ -37,6 +37,7 @@ def function_scope(node: ast.FunctionDef | ast.AsyncFunctionDef, parent: Scope) 
     if args.kwarg is not None:
         scope.star_kwargs = args.kwarg.arg
     scope.returns = _returns(node)
+    scope.node = node
     return scope
 
 
@@ -139,6 +140,7 @@ class ModuleWalker:
                 info.field_env.update(parent.field_env)
                 info.settings, info.enum = info.settings or parent.settings, info.enum or parent.enum
                 info.env_prefix = info.env_prefix or parent.env_prefix
+                info.super_route, info.super_call, info.super_scope = parent.super_route, parent.super_call, parent.super_scope
             sink = self.sdks.sinks.get(base) or (parent.sink if parent is not None else None)
             if sink is not None and sink.kind == "client":
                 info.sink = sink
@@ -151,6 +153,8 @@ class ModuleWalker:
         if outer is sym.module:
             for attr in info.attrs:
                 self.facts.exports.setdefault(f"{info.name}.{attr}", UNKNOWN_VALUE)
+                if info.enum:  # `Provider.GROQ.value` in another module
+                    self.facts.exports.setdefault(f"{info.name}.{attr}.value", UNKNOWN_VALUE)
         info.scope = Scope("class", outer, cls=info)
         sym.scope = info.scope
         try:
@@ -296,6 +300,26 @@ class ModuleWalker:
         if scope is sym.module:
             self.facts.exports[name] = UNKNOWN_VALUE  # evaluated at the end, once every name is known
 
+    def visit_If(self, node: ast.If) -> bool:
+        """Branches are walked apart; a name bound differently on them holds a Choice afterwards."""
+        self.visit(node.test)
+        values = self.sym.scope.values
+        before = dict(values)
+        for statement in node.body:
+            self.visit(statement)
+        after_body = dict(values)
+        values.clear()
+        values.update(before)
+        for statement in node.orelse:
+            self.visit(statement)
+        origin = None
+        for name in set(after_body) | set(values):
+            body, orelse = after_body.get(name), values.get(name)
+            if body is not orelse:
+                origin = branch_origin(node.test) if origin is None else origin
+                values[name] = Choice([body, orelse], origin)
+        return False
+
     # ------------------------------------------------------------------ calls
     def visit_Call(self, node: ast.Call) -> None:
         sinks = self.sinks
@@ -319,6 +343,7 @@ class ModuleWalker:
             return
         if sinks.super_init(node):
             return
+        sinks.bind_function_call(node)
         self.calls.visit(node)
 
     # ------------------------------------------------------------------ the end of the module
@@ -337,15 +362,22 @@ class ModuleWalker:
             if rest:
                 owner = sym.module.instances.get(head)
                 cls = sym.classes.get(owner or head)
-                value = sym.class_value(cls, rest, 0) if cls and rest in cls.attrs else UNKNOWN_VALUE
+                attr = rest.removesuffix(".value") if cls is not None and cls.enum else rest
+                value = sym.class_value(cls, attr, 0) if cls and attr in cls.attrs else UNKNOWN_VALUE
             else:
                 value = sym.lookup_value(name, 0)
             facts.exports[name] = value
         for name, scope in sym.functions.items():
-            if len(scope.returns) == 1 and name not in self.sinks.factories:
-                value = self._returned(name)
-                if value.text is not None or value.env_var:
-                    facts.exports[name + "()"] = value
+            if len(scope.returns) != 1 or name in self.sinks.factories:
+                continue
+            instance = sym.classes.get(sym.instance_class(self._call(name)) or "")
+            if instance is not None:  # `get_settings().base_url` in another module
+                for attr in instance.attrs:
+                    facts.exports[f"{name}().{attr}"] = sym.class_value(instance, attr, 0)
+                continue
+            value = sym.call_value(self._call(name), 0)
+            if value.text is not None or value.env_var:
+                facts.exports[name + "()"] = value
         self.legacy.finish()
         for name, ref in sym.module_refs.items():
             if "#" in ref:
@@ -353,9 +385,9 @@ class ModuleWalker:
                 facts.client_imports[name] = (module, member)
         return facts
 
-    def _returned(self, name: str) -> Value:
-        call = ast.Call(func=ast.Name(id=name, ctx=ast.Load()), args=[], keywords=[])
-        return self.sym.call_value(call, 0)
+    @staticmethod
+    def _call(name: str) -> ast.Call:
+        return ast.Call(func=ast.Name(id=name, ctx=ast.Load()), args=[], keywords=[])
 
 
 def analyse_tree(path: str, source: SourceText, tree: ast.Module, catalog: Catalog, sdks: SdkCatalog) -> FileFacts:
