@@ -812,18 +812,20 @@ def render_issue11(results: list[CorpusResult], profiles: dict[str, "stages.Stag
     lines += ["", "Medians of alternating runs; a ratio within 5% is noise on this shared machine.", ""]
     if profiles:
         lines += ["### Where the time goes: stages per candidate module against `ast.parse`", ""]
-        lines += [f"Target: analysis cost per candidate module <= {AST_PARSE_BAR:.0f}x its `ast.parse` time. "
+        lines += [f"Target: analysis cost per candidate module <= {AST_PARSE_BAR:.0f}x its `ast.parse` time. All figures are "
+                  "CPU seconds (`time.process_time`), which the neighbours' load on a shared machine barely moves. "
                   "read / prefilter (candidate trie, key scan, imports, suppression comments) / parse (`ast.parse` inside the "
                   "frontend) / evaluate (the rest of the frontend) are summed over the candidate modules of one profiled "
-                  "`ROUTELINT_PROFILE=1 routelint check --no-cache -j 1` run; checks is the run-wide resolve + checks + "
-                  "suppressions wall time, all charged to the candidates; ast.parse is each module's best of 3 in a fresh "
-                  "interpreter.", ""]
+                  "`ROUTELINT_PROFILE=1 routelint check --no-cache -j 1` run (a module analysed twice counts both passes); "
+                  "checks is the run-wide resolve + checks + suppressions, all charged to the candidates; ast.parse is each "
+                  "module's best of 3 in a fresh interpreter.", ""]
         for name, profile in profiles.items():
             lines += stages.render_profile(name, profile, AST_PARSE_BAR)
     if crossover_rows:
         lines += ["### When a process pool pays (the `POOL_BYTES` crossover)", "",
                   "Trees of the first N bytes of litellm's candidate modules (sorted by path), checked cold with `-j 1`, with "
-                  "a 2-worker pool forced on (`engine.POOL_BYTES = 0`) and with the defaults, alternating (medians).", ""]
+                  "a 2-worker pool forced on (`engine.POOL_BYTES = 0`) and with the defaults, alternating. The best of the "
+                  "runs decides (the run the neighbours' load disturbed least); medians in brackets.", ""]
         lines += stages.render_crossover(crossover_rows, pool_bytes)
         lines.append("")
     return "\n".join(lines)
@@ -849,6 +851,7 @@ def main(argv: Optional[list[str]] = None) -> int:
                         help=f"comma-separated peers to run (default all: {','.join(PEER_VERSIONS)})")
     parser.add_argument("--no-profile", action="store_true", help="skip the per-stage profile (ROUTELINT_PROFILE) of the real corpora")
     parser.add_argument("--no-crossover", action="store_true", help="skip the pool crossover measurement (-j 1 against a forced pool)")
+    parser.add_argument("--no-rerun", action="store_true", help="skip the warm re-run (a cache-filling run plus warm runs per tree)")
     parser.add_argument("--timeout", type=float, default=180.0, help="seconds before a peer run is stopped (default 180)")
     parser.add_argument("--slow", type=float, default=60.0, help="a tool slower than this on its first run is measured once (default 60)")
     parser.add_argument("--only", action="append", default=None, metavar="NAME",
@@ -916,7 +919,7 @@ def main(argv: Optional[list[str]] = None) -> int:
             problems.append(f"{corpus.root}: not a directory")
             continue
         log(f"measuring {corpus.name}")
-        result = bench_corpus(corpus, routelint, peers, args.runs, args.timeout, args.slow, cache, log)
+        result = bench_corpus(corpus, routelint, peers, args.runs, args.timeout, args.slow, cache, log, rerun=not args.no_rerun)
         failed |= result.tools["routelint"].status != "ok"
         results.append(result)
 

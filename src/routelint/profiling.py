@@ -3,7 +3,9 @@
 The benchmark (`benchmarks/run.py`) sets the variable to split a cold check into its stages: read,
 prefilter (the raw-text passes: candidate trie, key scan, imports, suppression comments), parse
 (`ast.parse` inside the frontend), evaluate (the rest of the frontend) and the run-wide stages
-(resolve, checks, ...). Nothing of it reaches a result: the records go to stderr, one JSON object
+(resolve, checks, ...). Per-file stages are CPU seconds of the process that ran them
+(`time.process_time`): on a shared machine wall time mostly measures the neighbours' load. Run-wide
+stages carry both wall and CPU seconds. Nothing of it reaches a result: the records go to stderr, one JSON object
 per line after the word `routelint-profile`, written with one `os.write` so lines from pool workers
 never interleave.
 
@@ -22,7 +24,7 @@ from typing import Optional
 PREFIX = "routelint-profile "
 ENABLED = os.environ.get("ROUTELINT_PROFILE", "") not in ("", "0")
 
-_parse_seconds = [0.0]  # time spent in ast.parse by this process, while profiling
+_parse_seconds = [0.0]  # CPU time spent in ast.parse by this process, while profiling
 
 
 def _install_parse_timer() -> None:
@@ -30,11 +32,11 @@ def _install_parse_timer() -> None:
     real = ast.parse
 
     def timed_parse(*args, **kwargs):
-        start = time.perf_counter()
+        start = time.process_time()
         try:
             return real(*args, **kwargs)
         finally:
-            _parse_seconds[0] += time.perf_counter() - start
+            _parse_seconds[0] += time.process_time() - start
 
     ast.parse = timed_parse
 
@@ -64,16 +66,16 @@ OFF = _Off()
 
 
 class FileClock:
-    """Seconds per stage for one file; `hand_over` carries them to the process that runs its frontend."""
+    """CPU seconds per stage for one file; `hand_over` carries them to the process that runs its frontend."""
 
     def __init__(self, path: str, timings: Optional[dict] = None) -> None:
         self.path = path
         self.timings = dict(timings or {})
-        self.mark = time.perf_counter()
+        self.mark = time.process_time()
         self.parse_mark = _parse_seconds[0]
 
     def lap(self, stage: str) -> None:
-        now = time.perf_counter()
+        now = time.process_time()
         elapsed, self.mark = now - self.mark, now
         if stage == "frontend":  # split into the parse and everything else the frontend does
             parse = _parse_seconds[0] - self.parse_mark
@@ -100,14 +102,17 @@ def clock(path: str, timings: Optional[dict] = None):
 
 
 class RunClock:
-    """Wall seconds of the run-wide stages (`lap("resolve")`), one record each; no-op when off."""
+    """Wall and CPU seconds of the run-wide stages (`lap("resolve")`) in the main process, one record
+    each; no-op when off. (A stage's CPU leaves out pool workers: their files have their own records.)"""
 
     def __init__(self) -> None:
         self.mark = time.perf_counter()
+        self.cpu_mark = time.process_time()
 
     def lap(self, stage: str, **extra) -> None:
         if not ENABLED:
             return
-        now = time.perf_counter()
-        emit({"profile": "stage", "stage": stage, "seconds": round(now - self.mark, 6), "pid": os.getpid(), **extra})
-        self.mark = now
+        now, cpu = time.perf_counter(), time.process_time()
+        emit({"profile": "stage", "stage": stage, "seconds": round(now - self.mark, 6), "cpu": round(cpu - self.cpu_mark, 6),
+              "pid": os.getpid(), **extra})
+        self.mark, self.cpu_mark = now, cpu
