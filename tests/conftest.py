@@ -56,6 +56,18 @@ def run_json(*args: str, cwd: Path | None = None) -> tuple[int, dict]:
     return result.exit_code, json.loads(result.output)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _user_cache(tmp_path_factory):
+    """The CLI caches facts in the per-user cache directory: the suite uses its own, never the home's."""
+    previous = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("user-cache"))
+    yield
+    if previous is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = previous
+
+
 @pytest.fixture
 def tree(tmp_path: Path):
     def make(files: dict[str, str | bytes]) -> Path:

@@ -77,46 +77,41 @@ def dumps(diagnostics: Iterable[Diagnostic], baseline_path: str) -> str:
 
 
 def write_baseline(diagnostics: list[Diagnostic], baseline_path: str) -> int:
-    """Write through a temporary file and os.replace, so a reader never sees half a baseline."""
-    import tempfile
+    """Write through a temporary file and os.replace (`routelint.safe_io.write_atomic`), so a reader
+    never sees half a baseline; only a regular file or a new path is replaced. BaselineError (one line)
+    when the path cannot be written."""
+    from routelint.safe_io import describe_error, write_atomic
 
     text = dumps(diagnostics, baseline_path)
-    directory = os.path.dirname(os.path.abspath(baseline_path))
-    os.makedirs(directory, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".routelint-baseline-", suffix=".tmp", dir=directory)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-        if os.path.exists(baseline_path):
-            mode = os.stat(baseline_path).st_mode & 0o7777
-        else:  # a new file: what open() would have made, not mkstemp's 0600
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
-        os.chmod(temporary, mode)
-        os.replace(temporary, baseline_path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
+        write_atomic(baseline_path, text.encode("utf-8"))
+    except OSError as exc:
+        raise BaselineError(describe_error(baseline_path, exc)) from None
     return sum(entry["count"] for entry in json.loads(text)["entries"])
 
 
 def load(baseline_path: str) -> list[dict[str, Any]]:
+    from routelint.safe_io import UnsafePath, read_bounded
+
     try:
-        with open(baseline_path, encoding="utf-8") as handle:
-            document = json.load(handle)
+        document = json.loads(read_bounded(baseline_path).decode("utf-8"))
     except FileNotFoundError:
         raise BaselineError(f"{baseline_path}: baseline file not found (create it with --write-baseline)") from None
-    except (OSError, ValueError) as exc:
-        raise BaselineError(f"{baseline_path}: not a routelint baseline: {exc}") from None
+    except UnsafePath as exc:
+        raise BaselineError(str(exc)) from None
+    except (OSError, ValueError, RecursionError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise BaselineError(f"{baseline_path}: not a routelint baseline: {reason}") from None
     if not isinstance(document, dict) or document.get("version") != BASELINE_VERSION or not isinstance(document.get("entries"), list):
         raise BaselineError(f"{baseline_path}: not a routelint baseline (expected version {BASELINE_VERSION} with entries)")
     for entry in document["entries"]:
         if not isinstance(entry, dict) or not all(isinstance(entry.get(key), str) for key in ("path", "code", "identity")):
-            raise BaselineError(f"{baseline_path}: malformed entry {entry!r}")
-        if not isinstance(entry.get("count", 1), int) or entry.get("count", 1) < 1:
-            raise BaselineError(f"{baseline_path}: entry count must be a positive integer: {entry!r}")
+            raise BaselineError(f"{baseline_path}: malformed entry in entries: each must be an object with string path, code and identity")
+        count = entry.get("count", 1)
+        if not isinstance(count, int) or isinstance(count, bool) or count < 1:
+            raise BaselineError(f"{baseline_path}: entries: count must be a positive integer")
+        if not isinstance(entry.get("name", ""), str):
+            raise BaselineError(f"{baseline_path}: entries: name must be a string")
     return document["entries"]
 
 

@@ -16,7 +16,6 @@ from routelint.exit_codes import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
 from routelint.exit_codes import fail as _fail
 
 
-DEFAULT_CACHE_DIR = ".routelint_cache"
 
 
 def _codes(value: Optional[str]) -> Optional[list[str]]:
@@ -52,22 +51,25 @@ def cli() -> None:
 @click.option("--write-baseline", type=click.Path(dir_okay=False), default=None, help="Record the current findings in this baseline file.")
 @click.option("--baseline", type=click.Path(dir_okay=False), default=None, help="Report only findings this baseline file does not record.")
 @click.option("--no-cache", is_flag=True, help="Analyse every file again instead of reusing cached facts.")
-@click.option("--cache-dir", default=DEFAULT_CACHE_DIR, show_default=True, type=click.Path(file_okay=False),
-              help="Where per-file facts are cached (safe to delete).")
+@click.option("--cache-dir", default=None, type=click.Path(file_okay=False),
+              help="Where per-file facts are cached (safe to delete; default: a folder for this project in the "
+                   "per-user cache directory, outside the checked tree).")
 def check(paths: Sequence[str], output_format: Optional[str], select: Optional[str], ignore: Optional[str], exit_zero: bool,
           jobs: int, no_color: bool, config_path: Optional[str], output_file: Optional[str], fix: bool, unsafe_fixes: bool,
           diff: bool, exit_non_zero_on_fix: bool, statistics: bool, ignore_suppressions: bool, add_suppressions: bool,
-          write_baseline: Optional[str], baseline: Optional[str], no_cache: bool, cache_dir: str) -> None:
+          write_baseline: Optional[str], baseline: Optional[str], no_cache: bool, cache_dir: Optional[str]) -> None:
     """Check PATHS (default: the current directory) and report findings."""
+    from routelint.cache import default_cache_dir
     from routelint.config import ConfigError, ConfigSet
     from routelint.engine import run
 
     paths = list(paths) or ["."]
+    cache_dir = None if no_cache else (cache_dir or default_cache_dir(paths))
     try:  # each file gets its own layered configuration; --config replaces discovery
         configs = ConfigSet(config_path, select=_codes(select), ignore=_codes(ignore))
         config = configs.for_path(paths[0])
         result = run(paths, config, jobs=jobs, configs=configs, ignore_suppressions=ignore_suppressions,
-                     cache_dir=None if no_cache else cache_dir)
+                     cache_dir=cache_dir)
     except ConfigError as exc:
         raise _fail(str(exc))
     except FileNotFoundError as exc:
@@ -88,8 +90,12 @@ def check(paths: Sequence[str], output_format: Optional[str], select: Optional[s
     options = {"no_color": no_color or bool(output_file)}
     reporter = get_reporter(fmt) if not statistics else _statistics_reporter(fmt)
     if output_file:
-        with open(output_file, "w", encoding="utf-8") as handle:
-            reporter(result, handle, options)
+        from routelint.safe_io import OutputError, write_output
+
+        try:
+            write_output(output_file, lambda handle: reporter(result, handle, options))
+        except OutputError as exc:
+            raise _fail(str(exc))
     else:
         reporter(result, sys.stdout, options)
     failing = [d for d in result.diagnostics if configs.for_path(d.path).fail_on == "warning" or d.severity == "error"]
@@ -120,7 +126,10 @@ def _suppressions_and_baseline(result, add: bool, write_baseline: Optional[str],
                    f"file{'s' if added.files != 1 else ''}.", err=True)
         raise click.exceptions.Exit(EXIT_FINDINGS if added.skipped else EXIT_CLEAN)
     if write_baseline:
-        count = write(result.diagnostics, write_baseline)
+        try:
+            count = write(result.diagnostics, write_baseline)
+        except BaselineError as exc:
+            raise _fail(str(exc))
         click.echo(f"Wrote {count} finding{'s' if count != 1 else ''} to the baseline {write_baseline}.", err=True)
         raise click.exceptions.Exit(EXIT_CLEAN)
     try:
@@ -148,7 +157,7 @@ def show_config(path: str, config_path: Optional[str], output_format: str) -> No
         layers = [layer.path for layer in configs.layers(path)]
     except ConfigError as exc:
         raise _fail(str(exc))
-    rows = describe(config)
+    rows = [(key, _redacted(value), source) for key, value, source in describe(config)]
     if output_format == "json":
         click.echo(json.dumps({"path": path, "files": layers,
                                "settings": [{"key": key, "value": value, "source": source} for key, value, source in rows]},
@@ -157,7 +166,24 @@ def show_config(path: str, config_path: Optional[str], output_format: str) -> No
     click.echo(f"# effective routelint configuration for {path}")
     click.echo(f"# files, outermost first: {', '.join(layers) if layers else '(none: defaults)'}")
     for key, value, source in rows:
-        click.echo(f"{key} = {json.dumps(value)}  # {source}")
+        click.echo(f"{key} = {json.dumps(value, ensure_ascii=False)}  # {source}")
+
+
+def _redacted(value):
+    """A configuration value with any key text masked (a key pasted into a config file must not be
+    printed back): every string in it goes through the one redaction function, with the keys the
+    catalog recognises in it."""
+    from routelint.catalog import load_catalog
+    from routelint.catalog.keys import find_keys
+    from routelint.redact import redact
+
+    if isinstance(value, str):
+        return redact(value, {match.text for match in find_keys(load_catalog(), value)})
+    if isinstance(value, (list, tuple)):
+        return [_redacted(item) for item in value]
+    if isinstance(value, dict):
+        return {_redacted(key): _redacted(item) for key, item in value.items()}
+    return value
 
 
 @cli.command("rules")

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional, Sequence
 
-from routelint.data import load_toml, tomllib
+from routelint.data import tomllib
 
 CONFIG_FILES = ("routelint.toml", ".routelint.toml", "pyproject.toml")
 SEVERITIES = ("error", "warning")
@@ -108,12 +108,19 @@ def _strings(where: str, key: str, value: Any) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _load_models_file(where: str, base: Path, name: str) -> tuple[str, ...]:
+def _load_models_file(where: str, base: Path, name: Any) -> tuple[str, ...]:
+    from routelint.safe_io import read_bounded
+
+    if not isinstance(name, str) or not name:
+        raise ConfigError(f"{where}: models-file: must be a path (a string) to a JSON file, not {_shape(name)}")
     path = (base / name).resolve()
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ConfigError(f"{where}: models-file {name!r} cannot be read as JSON: {exc}") from None
+        data = json.loads(read_bounded(str(path)).decode("utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{where}: models-file {name!r} cannot be read: {getattr(exc, 'why', None) or exc.strerror or exc}") from None
+    except (ValueError, RecursionError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ConfigError(f"{where}: models-file {name!r} cannot be read as JSON: {reason}") from None
     if isinstance(data, dict) and isinstance(data.get("data"), list):
         ids = [item.get("id") for item in data["data"] if isinstance(item, dict)]
     elif isinstance(data, list):
@@ -121,6 +128,13 @@ def _load_models_file(where: str, base: Path, name: str) -> tuple[str, ...]:
     else:
         raise ConfigError(f"{where}: models-file {name!r} must be a JSON list of IDs or a GET /v1/models response")
     return tuple(item for item in ids if isinstance(item, str))
+
+
+def _shape(value: Any) -> str:
+    """How a wrong value is named in an error: its TOML type, never its text (it may hold a key)."""
+    names = {bool: "a boolean", int: "an integer", float: "a number", str: "a string", list: "an array",
+             dict: "a table"}
+    return names.get(type(value), "a " + type(value).__name__)
 
 
 KEYS = {
@@ -167,6 +181,9 @@ def parse_config(table: dict[str, Any], where: str, base: Path) -> Config:
         if not isinstance(raw, list):
             raise ConfigError(f"{where}: providers must be an array of tables ([[tool.routelint.providers]])")
         for index, entry in enumerate(raw):
+            if not isinstance(entry, dict):
+                raise ConfigError(f"{where}: providers #{index + 1}: must be a table ([[tool.routelint.providers]]), "
+                                  f"not {_shape(entry)}")
             try:
                 provider_from_table(entry, f"{where}: providers #{index + 1}")
             except CatalogError as exc:
@@ -211,15 +228,34 @@ def parse_config(table: dict[str, Any], where: str, base: Path) -> Config:
 
 
 def read_table(path: Path) -> Optional[dict[str, Any]]:
+    """The routelint table of a config file, or None (a pyproject.toml without one). Any shape the
+    file has (bad encoding, deep nesting, huge numbers, `tool = 1`) is a one-line ConfigError."""
+    from routelint.safe_io import MAX_INPUT_BYTES, UnsafePath, read_bounded
+
     try:
-        data = load_toml(path)
+        data = tomllib.loads(read_bounded(str(path), MAX_INPUT_BYTES).decode("utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except UnsafePath as exc:
+        raise ConfigError(f"{path}: {exc.why}") from None
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot be read: {exc.strerror}") from None
+        raise ConfigError(f"{path}: cannot be read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not valid UTF-8 (byte 0x{exc.object[exc.start]:02x} at offset {exc.start}): "
+                          "a TOML file must be UTF-8") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: invalid TOML: nested too deeply") from None
+    except ValueError as exc:  # an integer past Python's 4,300-digit limit
+        raise ConfigError(f"{path}: invalid TOML: {str(exc).split(';')[0]}") from None
+    tool = data.get("tool")
+    if tool is not None and not isinstance(tool, dict):
+        raise ConfigError(f"{path}: tool: must be a table ([tool]), not {_shape(tool)}")
+    table = (tool or {}).get("routelint")
+    if table is not None and not isinstance(table, dict):
+        raise ConfigError(f"{path}: tool.routelint: must be a table ([tool.routelint]), not {_shape(table)}")
     if path.name == "pyproject.toml":
-        return data.get("tool", {}).get("routelint")
-    return data.get("tool", {}).get("routelint", data)
+        return table
+    return table if table is not None else data
 
 
 def discover_config(start: str, explicit: Optional[str] = None) -> Config:
@@ -312,7 +348,7 @@ class ConfigSet:
         self._explicit_layer: Optional[Layer] = None
         if explicit:
             path = Path(explicit)
-            if not path.is_file():
+            if not path.exists():
                 raise ConfigError(f"{explicit}: config file not found")
             table = read_table(path) or {}
             self._explicit_layer = Layer(str(explicit), str(path.resolve().parent), parse_config(table, str(explicit), path.parent))

@@ -7,6 +7,7 @@ import os
 import posixpath
 import subprocess
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator, Optional, Sequence
 
@@ -23,7 +24,7 @@ from routelint.modules import stem_index, targets
 from routelint.prefilter import build_prefilter
 from routelint.profiling import RunClock
 from routelint.project import Resolver, Route
-from routelint.scan import Pending, ScanContext, analyze_file, finish_file, prepare_file, read_source
+from routelint.scan import Pending, ScanContext, analyze_file, finish_file, over_budget, prepare_file, read_source
 from routelint.sdks import shipped_sdks
 
 # A process pool starts once the candidates found so far (files a frontend must parse) reach this many
@@ -95,6 +96,27 @@ class Workers:
             self.started.shutdown(cancel_futures=True)
             self.started = None
 
+    def degrade(self) -> None:
+        """The pool could not start or broke: stop what is left of it (no worker stays behind) and
+        let a later stage try again with half as many workers."""
+        if self.started is not None:
+            processes = list((getattr(self.started, "_processes", None) or {}).values())
+            self.started.shutdown(wait=False, cancel_futures=True)
+            for process in processes:
+                if process.is_alive():
+                    process.terminate()
+            self.started = None
+        self.jobs //= 2
+
+
+def worker_count(requested: int) -> int:
+    """No more worker processes than the CPUs this process may use: `-j 400` on 2 cores runs 2."""
+    try:
+        machine = len(os.sched_getaffinity(0))  # type: ignore[attr-defined]
+    except (AttributeError, OSError):
+        machine = os.cpu_count() or 1
+    return max(1, min(requested, machine))
+
 
 def _analyze_all(items: list[tuple[SourceFile, bool]], ctx: ScanContext, workers: Workers,
                  progress: Optional[Callable[[int], None]]) -> list[Optional[FileFacts]]:
@@ -127,18 +149,35 @@ def _analyze_all(items: list[tuple[SourceFile, bool]], ctx: ScanContext, workers
             if progress:
                 progress(1)
         return results
-    pool = workers.pool()
-    finished = [(at, pool.submit(_finish_work, pending)) for at, pending in waiting]
-    later = items[rest:]
-    chunk = max(1, min(64, len(later) // (workers.jobs * 8) or 1))
-    for at, future in finished:
-        results[at] = future.result()
-        if progress:
-            progress(1)
-    for offset, facts in enumerate(pool.map(_analyze_work, later, chunksize=chunk)):
-        results[rest + offset] = facts
-        if progress:
-            progress(1)
+    done: set[int] = set()
+    try:
+        pool = workers.pool()
+        finished = [(at, pool.submit(_finish_work, pending)) for at, pending in waiting]
+        later = items[rest:]
+        chunk = max(1, min(64, len(later) // (workers.jobs * 8) or 1))
+        for at, future in finished:
+            results[at] = future.result()
+            done.add(at)
+            if progress:
+                progress(1)
+        for offset, facts in enumerate(pool.map(_analyze_work, later, chunksize=chunk)):
+            results[rest + offset] = facts
+            done.add(rest + offset)
+            if progress:
+                progress(1)
+    except (OSError, BrokenProcessPool):  # no pool (process limit) or a dead worker: this process goes on
+        workers.degrade()
+        for at, pending in waiting:
+            if at not in done:
+                results[at] = finish_file(pending, ctx)
+                done.add(at)
+                if progress:
+                    progress(1)
+        for index in range(rest, len(items)):
+            if index not in done:
+                results[index] = analyze_file(items[index][0], ctx, items[index][1])
+                if progress:
+                    progress(1)
     return results
 
 
@@ -171,7 +210,7 @@ def _analyze_cached(items: list[tuple[SourceFile, bool]], ctx: ScanContext, work
     fresh = _analyze_all([items[index] for index, _ in todo], ctx, workers, progress)
     for (index, digest), facts in zip(todo, fresh):
         results[index] = facts
-        if digest:
+        if digest and not over_budget(facts):
             cache.put(items[index][0].path, digest, items[index][1], facts)
     return results
 
@@ -184,11 +223,12 @@ def open_cache(directory: Optional[str], catalog: Catalog, configs: Sequence[Con
 
     from routelint import __version__
     from routelint.cache import FactsCache
+    from routelint.catalog.keys import find_keys
 
     sdks = shipped_sdks()
     salt = "\0".join([__version__, catalog.digest, hashlib.sha256(b"".join(sdks.digest_parts)).hexdigest(),
                        *sorted(repr(config) for config in configs)])
-    return FactsCache(Path(directory), salt)
+    return FactsCache(Path(directory), salt, holds_key=lambda text: bool(find_keys(catalog, text)))
 
 
 def git_ignored(paths: Sequence[str]) -> frozenset[str]:
@@ -199,7 +239,7 @@ def git_ignored(paths: Sequence[str]) -> frozenset[str]:
     try:
         completed = subprocess.run(
             ["git", "check-ignore", "--stdin", "-z"],  # the index counts: a tracked file is never ignored
-            input="\0".join(paths).encode(),
+            input=b"\0".join(os.fsencode(path) for path in paths),  # a file name need not be UTF-8
             capture_output=True,
             timeout=20,
             check=False,
@@ -208,7 +248,7 @@ def git_ignored(paths: Sequence[str]) -> frozenset[str]:
         return frozenset()
     if completed.returncode not in (0, 1):
         return frozenset()
-    return frozenset(item for item in completed.stdout.decode(errors="replace").split("\0") if item)
+    return frozenset(os.fsdecode(item) for item in completed.stdout.split(b"\0") if item)
 
 
 def run(
@@ -239,7 +279,7 @@ def run(
     catalog = catalog or make_catalog(project_settings(_distinct([config, *per_file])))
     sdks = shipped_sdks()
     ctx = ScanContext(catalog, sdks, build_prefilter(catalog, sdks))
-    jobs = jobs or os.cpu_count() or 1
+    jobs = worker_count(jobs or os.cpu_count() or 1)
     stages.lap("discover")
     done = [0]
 

@@ -18,11 +18,12 @@ import codecs
 import difflib
 import os
 import stat
-import tempfile
 from dataclasses import dataclass, field
 from typing import Callable, Optional, Sequence
 
 from routelint.diagnostics import SAFE, UNSAFE, Diagnostic, Edit, Fix
+from routelint.safe_io import FileChanged, UnsafePath
+from routelint.safe_io import write_atomic as _write_atomic
 
 MAX_PASSES = 4
 
@@ -220,37 +221,10 @@ def _diff(path: str, before: str, after: str) -> str:
     return "".join(difflib.unified_diff(lines(before), lines(after), fromfile=f"a/{path}", tofile=f"b/{path}"))
 
 
-class FileChanged(Exception):
-    pass
-
-
 def write_atomic(path: str, data: bytes, expected: bytes) -> None:
-    """Replace `path` with `data` unless its bytes are no longer `expected`; keeps the mode."""
-    info = os.stat(path)
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, temporary = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".routelint-tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, stat.S_IMODE(info.st_mode))
-        try:
-            os.chown(temporary, info.st_uid, info.st_gid)
-        except (OSError, AttributeError):
-            pass
-        if _before_write is not None:
-            _before_write(path)
-        with open(path, "rb") as handle:
-            if handle.read() != expected:
-                raise FileChanged(path)
-        os.replace(temporary, path)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        raise
+    """Replace `path` with `data` unless its bytes are no longer `expected`; keeps the mode
+    (`routelint.safe_io.write_atomic`, the one atomic writer)."""
+    _write_atomic(path, data, expected=expected, before_replace=_before_write)
 
 
 def _fix_key(diagnostic: Diagnostic) -> tuple:
@@ -353,6 +327,10 @@ def fix_pass(result, roots: Sequence[str], *, unsafe: bool, write: bool, outcome
                 outcome.problems.append(f"{path}: not written: it changed on disk while being fixed")
                 failed.add(path)
                 continue
+            except UnsafePath as exc:
+                outcome.problems.append(f"{path}: not written: {exc.why}")
+                failed.add(path)
+                continue
             except OSError as exc:
                 outcome.problems.append(f"{path}: not written: {exc.strerror or exc}")
                 failed.add(path)
@@ -378,6 +356,17 @@ def fix_pass(result, roots: Sequence[str], *, unsafe: bool, write: bool, outcome
 def _load(path: str, roots: Sequence[str], digest: str, text_digest, outcome: FixOutcome) -> Optional[SourceText]:
     if os.path.islink(path) or not _within(path, roots):
         outcome.problems.append(f"{path}: not written: a symlink or outside the checked paths")
+        return None
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        outcome.problems.append(f"{path}: not fixed: cannot be read ({exc.strerror or exc})")
+        return None
+    if not stat.S_ISREG(mode):
+        outcome.problems.append(f"{path}: not fixed: not a regular file")
+        return None
+    if not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):  # its owner made it read-only: respect that
+        outcome.problems.append(f"{path}: not fixed: the file is read-only (mode {stat.S_IMODE(mode):04o})")
         return None
     try:
         source = SourceText.read(path)

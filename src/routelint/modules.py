@@ -12,11 +12,14 @@ import re
 from functools import lru_cache
 from typing import Iterable, Iterator
 
+# the head of an import statement, tried only at the start of a line holding the word `import`;
+# a parenthesised name list is read by `_grouped` (a regex for it rescans to the end of the file for
+# every unclosed parenthesis: quadratic on hostile input)
 _IMPORT = re.compile(
-    r"^[ \t]*(?:from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+(?:\(([^)]*)\)|([\w, \t]+))"
-    r"|import[ \t]+([\w., \t]+))",
-    re.MULTILINE,
+    r"[ \t]*(?:from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+(?:(\()|([\w, \t]+))"
+    r"|import[ \t]+([\w., \t]+))"
 )
+_GROUP_STOP = re.compile(r"[()#]")
 
 
 def module_ref(importer: str, module: str, level: int) -> str:
@@ -63,30 +66,69 @@ def targets(index: dict[str, list[str]], reference: str, member: str = "") -> It
                 yield path
 
 
+def _grouped(text: str, start: int) -> tuple[str, int] | None:
+    """(names, end) of the name list `a, b  # comment\n c)` that starts at `start` (after its `(`), or
+    None when another `(` or the end of the text comes first. Each character is looked at once, and
+    the stretch read ends at the next parenthesis, so the stretches of all statements do not overlap:
+    linear in the file."""
+    names: list[str] = []
+    position = start
+    while True:
+        stop = _GROUP_STOP.search(text, position)
+        if stop is None or stop.group() == "(":
+            return None
+        names.append(text[position : stop.start()])
+        if stop.group() == ")":
+            return "".join(names), stop.end()
+        newline = text.find("\n", stop.end())  # a comment: skip to the end of its line
+        if newline < 0:
+            return None
+        position = newline
+
+
 def imports_in(path: str, text: str) -> tuple[tuple[str, str], ...]:
     """The imports of a module read from its text alone (no parse): (reference, member) pairs.
 
-    Every import statement contains the word `import`: `str.find` jumps between its occurrences (a
-    handful per file) and the statement pattern is tried only at the start of those lines."""
+    Every import statement contains the word `import`: `str.find` jumps between its occurrences and
+    the statement pattern is tried once per line that holds the word, at the start of that line.
+    Linear in the text: line starts are found by searching only the stretch since the previous
+    occurrence, and a line is never tried twice."""
     found: list[tuple[str, str]] = []
     position = 0
+    searched = 0  # text[:searched] has been searched for line breaks
+    line_start = 0
+    tried = -1  # the last line start tried
     while True:
         at = text.find("import", position)
         if at < 0:
             break
-        match = _IMPORT.match(text, text.rfind("\n", 0, at) + 1)
-        position = max(at + 6, match.end()) if match else at + 6
+        newline = text.rfind("\n", searched, at)
+        if newline >= 0:
+            line_start = newline + 1
+        searched = at
+        if line_start == tried:
+            position = at + 6
+            continue
+        tried = line_start
+        match = _IMPORT.match(text, line_start)
+        position = at + 6
         if match is None:
             continue
-        dots, module, grouped, names, plain = match.groups()
+        dots, module, paren, names, plain = match.groups()
+        position = max(position, match.end())
         if plain is not None:
             for item in plain.split(","):
                 name = item.strip().split(" ")[0]
                 if name:
                     found.append(("mod:" + name, ""))
             continue
+        listed = names
+        if paren is not None:
+            group = _grouped(text, match.end())
+            if group is None:
+                continue
+            listed, position = group[0], max(position, group[1])
         reference = module_ref(path, module, len(dots))
-        listed = re.sub(r"#[^\n]*", "", grouped) if grouped is not None else names
         for item in listed.replace("\n", " ").split(","):
             name = item.strip().split(" ")[0]
             if name.isidentifier():

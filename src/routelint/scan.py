@@ -9,6 +9,7 @@ import os
 from dataclasses import dataclass
 from typing import Callable, Optional
 
+from routelint.budget import BudgetExceeded, file_budget
 from routelint.catalog.keys import find_keys
 from routelint.catalog.model import Catalog
 from routelint.discover import ANALYSED_KINDS, DOTENV, JSON, NOTEBOOK, PYTHON, TOML, YAML, SourceFile
@@ -20,6 +21,7 @@ from routelint.suppressions import comment_start, find_suppressions
 from routelint.sdks import SdkCatalog
 
 MAX_BYTES = 5 * 1024 * 1024
+OVER_BUDGET = "not analysed"  # how an RL001 of a file past its budget starts (never cached: machine-dependent)
 BINARY_SNIFF = 8192
 
 
@@ -144,14 +146,19 @@ def finish_file(pending: Pending, ctx: ScanContext) -> FileFacts:
     clock = profile_clock(source.path, pending.timings)
     frontend = _frontend(source.kind)
     assert frontend is not None
-    try:
-        if source.kind in (PYTHON, NOTEBOOK):  # the full pass for a module a route depends on, or one
-            # holding a key (its fix replaces the literal: that needs its exact span)
-            facts = frontend(source.path, text, ctx.catalog, ctx.sdks, force=pending.force or bool(pending.secrets))
-        else:
-            facts = frontend(source.path, text, ctx.catalog, ctx.sdks)
+    try:  # a time and memory budget proportionate to the file (routelint.budget)
+        with file_budget(pending.size):
+            if source.kind in (PYTHON, NOTEBOOK):  # the full pass for a module a route depends on, or one
+                # holding a key (its fix replaces the literal: that needs its exact span)
+                facts = frontend(source.path, text, ctx.catalog, ctx.sdks, force=pending.force or bool(pending.secrets))
+            else:
+                facts = frontend(source.path, text, ctx.catalog, ctx.sdks)
     except RecursionError:
         facts = _problem(source, "cannot be analysed: nested too deeply")
+    except MemoryError:
+        facts = _problem(source, "cannot be analysed: out of memory")
+    except BudgetExceeded as exc:
+        facts = _problem(source, f"{OVER_BUDGET}: {exc}")
     clock.lap("frontend")
     if facts.cells:  # a notebook: which raw-text hits sit in a code cell's comment
         from routelint.frontends.notebook import mark_comments
@@ -176,6 +183,11 @@ def _complete(facts: FileFacts, source: SourceFile, text: str, secrets: list[Sec
         facts.digest = text_digest(text)
         facts.append_line = text.count("\n") + (1 if text.endswith("\n") or not text else 2)
     return facts
+
+
+def over_budget(facts: Optional[FileFacts]) -> bool:
+    """Did this file's analysis stop at its time or memory budget? (depends on the machine: not cached)"""
+    return facts is not None and any(problem.message.startswith(OVER_BUDGET + ": analysis") for problem in facts.problems)
 
 
 def secrets_in(source: SourceFile, text: str, ctx: ScanContext) -> list[SecretCandidate]:

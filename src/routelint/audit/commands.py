@@ -73,8 +73,12 @@ def routes(paths: Sequence[str], target: Optional[str], jobs: int, config_path: 
         result, rows = _run(paths, config_path, jobs, target, progress)
     color = not no_color and not output_file and sys.stdout.isatty()
     if output_file:
-        with open(output_file, "w", encoding="utf-8", newline="") as handle:
-            formats.write(output_format, result, rows, handle, target, color=False)
+        from routelint.safe_io import OutputError, write_output
+
+        try:
+            write_output(output_file, lambda handle: formats.write(output_format, result, rows, handle, target, color=False))
+        except OutputError as exc:
+            raise _fail(str(exc))
     else:
         formats.write(output_format, result, rows, sys.stdout, target, color=color)
     raise click.exceptions.Exit(EXIT_CLEAN)
@@ -109,11 +113,12 @@ def audit(paths: Sequence[str], target: Optional[str], jobs: int, config_path: O
             if progress:
                 progress("writing report", index, len(outputs))
             text = render(result, rows, paths=paths, target=target)
+            from routelint.safe_io import OutputError, write_output
+
             try:
-                with open(path, "w", encoding="utf-8") as handle:
-                    handle.write(text)
-            except OSError as exc:
-                raise _fail(f"cannot write {path}: {exc.strerror or exc}")
+                write_output(path, lambda handle, text=text: handle.write(text))
+            except OutputError as exc:
+                raise _fail(str(exc))
         if progress and outputs:
             progress("writing report", len(outputs), len(outputs))
     if to_stdout:

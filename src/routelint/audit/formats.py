@@ -13,6 +13,7 @@ from typing import Optional, TextIO
 from routelint import __version__
 from routelint.audit.inventory import InventoryRow, redact_tree
 from routelint.engine import RunResult
+from routelint.neutralise import csv_cell, data_tree, markdown, terminal
 from routelint.redact import redact
 
 FORMATS = ("table", "json", "csv", "markdown")
@@ -68,7 +69,7 @@ def inventory_document(result: RunResult, rows: list[InventoryRow], target: Opti
 
 
 def write_json(result: RunResult, rows: list[InventoryRow], out: TextIO, target: Optional[str]) -> None:
-    json.dump(inventory_document(result, rows, target), out, indent=2, ensure_ascii=False)
+    json.dump(data_tree(inventory_document(result, rows, target)), out, indent=2, ensure_ascii=False)
     out.write("\n")
 
 
@@ -94,11 +95,11 @@ def write_csv(result: RunResult, rows: list[InventoryRow], out: TextIO, target: 
         ]
         if target:
             values += [target, target_text(row)]
-        writer.writerow([redact(str(value), secrets) for value in values])
+        writer.writerow([csv_cell(redact(str(value), secrets)) for value in values])
 
 
 def md_cell(text: str) -> str:
-    return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("`", "'")
+    return markdown(str(text))
 
 
 def markdown_table(result: RunResult, rows: list[InventoryRow], target: Optional[str]) -> str:
@@ -128,12 +129,12 @@ def write_table(result: RunResult, rows: list[InventoryRow], out: TextIO, target
 
     secrets = set(result.secrets)
     try:
-        terminal = out.isatty()
+        is_terminal = out.isatty()
     except (AttributeError, ValueError):
-        terminal = False
+        is_terminal = False
     # a terminal gets its own width; a file or pipe gets room enough that cells rarely wrap
     console = Console(file=out, no_color=not color, highlight=False, soft_wrap=False,
-                      force_terminal=None if color else False, width=None if terminal else 200)
+                      force_terminal=None if color else False, width=None if is_terminal else 200)
     table = Table(title=f"{len(rows)} routes", show_lines=True, expand=False)
     for name in ("Location", "SDK", "Provider", "Base URL (source)", "Key source", "Models", "Features"):
         table.add_column(name, overflow="fold")
@@ -151,7 +152,7 @@ def write_table(result: RunResult, rows: list[InventoryRow], out: TextIO, target
         ]
         if target:
             cells.append(target_text(row).replace("; ", "\n"))
-        table.add_row(*(Text(redact(cell, secrets)) for cell in cells))
+        table.add_row(*(Text(terminal(redact(cell, secrets)).replace('\\n', '\n')) for cell in cells))
     console.print(table)
 
 

@@ -13,6 +13,7 @@ from typing import Iterable, Optional, Sequence
 
 from routelint import __version__
 from routelint.audit.formats import base_text, md_cell, models_text, target_text
+from routelint.neutralise import data, terminal
 from routelint.audit.inventory import InventoryRow, SourceLines, by_provider, by_rule
 from routelint.diagnostics import Diagnostic
 from routelint.engine import RunResult
@@ -60,7 +61,7 @@ class _Esc:
         self.secrets = set(secrets)
 
     def __call__(self, text: object) -> str:
-        return html.escape(redact(str(text), self.secrets), quote=True)
+        return html.escape(data(redact(str(text), self.secrets)), quote=True)
 
 
 def bar_chart(title: str, items: Sequence[tuple[str, int]], esc: _Esc, *, width: int = 530) -> str:
@@ -294,22 +295,22 @@ def render_markdown(result: RunResult, rows: list[InventoryRow], *, paths: Seque
     add(f"\n## Findings ({len(result.diagnostics)})\n")
     sources = SourceLines()
     for diagnostic in result.diagnostics:
-        add(f"### {diagnostic.code} {diagnostic.name} · `{r(diagnostic.path)}:{diagnostic.span.line}:{diagnostic.span.column}`\n")
-        add(f"{diagnostic.severity}: {r(diagnostic.message)}\n")
+        add(f"### {diagnostic.code} {diagnostic.name} · {cell(f'{diagnostic.path}:{diagnostic.span.line}:{diagnostic.span.column}')}\n")
+        add(f"{diagnostic.severity}: {cell(diagnostic.message)}\n")
         excerpt = diagnostic_excerpt(sources, diagnostic)
         if excerpt:
-            body = "\n".join(f"{'>' if hit else ' '} {number:>4} | {r(text)}" for number, text, hit in excerpt).replace("```", "'''")
+            body = "\n".join(f"{'>' if hit else ' '} {number:>4} | {terminal(r(text))}" for number, text, hit in excerpt).replace("```", "'''")
             add("```text\n" + body + "\n```\n")
     if not result.diagnostics:
         add("No findings.\n")
     add("## Smoke-test checklist per route\n")
     for row in rows:
-        add(f"### `{r(row.location)}` · {r(row.provider_name)}\n")
+        add(f"### {cell(row.location)} · {cell(row.provider_name)}\n")
         if row.features:
             add("Features: " + ", ".join(row.feature_labels()) + "\n")
         if row.target is not None:
-            add(f"Move to {r(target)}: {r(target_text(row))}\n")
+            add(f"Move to {cell(target)}: {cell(target_text(row))}\n")
         for item in row.checklist:
-            add(f"- [ ] **{r(item['label'])}**: {r(item['item'])}")
+            add(f"- [ ] **{cell(item['label'])}**: {cell(item['item'])}")
         add("")
     return "\n".join(out) + "\n"

@@ -84,20 +84,25 @@ def rename_variable(ctx: CheckContext, name_literal: tuple[Location, str], varia
 
 
 def _route_site_of(ctx: CheckContext, path: str, span: Span):
-    """(route, key value) of the route whose key is written exactly at `span` of `path`."""
+    """(route, key value) of the route whose key is written exactly at `span` of `path` (one lookup in
+    an index built once per run: scanning every route for every key was quadratic)."""
+    return ctx.derived("routes_by_key_location", lambda: _index_key_locations(ctx)).get((path, span), (None, None))
+
+
+def _index_key_locations(ctx: CheckContext) -> dict:
+    index: dict = {}
     for route in ctx.routes:
         for value in (route.site.api_key, route.key):
-            if value is not None and value.loc is not None and value.loc.path == path and value.loc.span == span:
-                return route, value
-    return None, None
+            if value is not None and value.loc is not None:
+                index.setdefault((value.loc.path, value.loc.span), (route, value))  # the first route wins
+    return index
 
 
-def _env_definition(facts: FileFacts, span: Span) -> Optional[Value]:
-    for definition in facts.env:
-        value = definition.value
-        if value.loc is not None and value.loc.span == span:
-            return value
-    return None
+def _env_definition(ctx: CheckContext, facts: FileFacts, span: Span) -> Optional[Value]:
+    index = ctx.derived("env_values_by_location", lambda: {
+        (definition.path, definition.value.loc.span): definition.value
+        for file in ctx.files for definition in reversed(file.env) if definition.value.loc is not None})
+    return index.get((facts.path, span))
 
 
 def hardcoded_key_fix(ctx: CheckContext, secret, variable: Optional[str]) -> Optional[Fix]:
@@ -111,7 +116,7 @@ def hardcoded_key_fix(ctx: CheckContext, secret, variable: Optional[str]) -> Opt
         if not is_template_path(secret.path):
             return Fix(DISPLAY_ONLY, "Rotate the key and keep this env file out of version control "
                                      "(.gitignore, git rm --cached); no automatic fix", ())
-        value = _env_definition(facts, secret.span)
+        value = _env_definition(ctx, facts, secret.span)
         if value is None or value.text != secret.text or value.config_quote is None:
             return None
         return Fix(UNSAFE, "Empty the key in the template (rotate the exposed key)", (Edit(secret.path, secret.span, ""),))
@@ -149,7 +154,8 @@ def template_for(ctx: CheckContext, path: str) -> Optional[FileFacts]:
 def template_addition(ctx: CheckContext, path: str, variable: str) -> Optional[Edit]:
     """`VAR=` appended to the env template beside `path`, unless the template already names VAR."""
     template = template_for(ctx, path)
-    if template is None or any(definition.name == variable for definition in template.env):
+    if template is None or variable in ctx.derived("env_names_by_path", lambda: {}).setdefault(
+            template.path, {definition.name for definition in template.env}):
         return None
     line = template.append_line
     return Edit(template.path, Span(line, 1, line, 1), f"{variable}=\n")

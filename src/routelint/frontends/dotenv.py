@@ -10,6 +10,11 @@ python-dotenv's `parse_variables`, as `load_dotenv` would expand it.
 Each `NAME=value` becomes an EnvDefinition (the project environment that fills env lookups of code in
 this directory and below); a base-URL variable set next to its key/model variables is also a config
 route site, so the same rules judge the file itself.
+
+Interpolation has a size budget (`ExpansionBudget`): a value may grow to MAX_VALUE characters and all
+expanded text of a file together to a few times the file's own size. A value past the budget is
+unknown and the file gets RL001 naming the line, so `A1=${A0}${A0}`, `A2=${A1}${A1}`, ... (27 lines
+that would expand to gigabytes) costs what its 430 bytes cost.
 """
 
 from __future__ import annotations
@@ -43,6 +48,37 @@ _EQUALS = re.compile(r"=[^\S\r\n]*")
 _SINGLE = re.compile(r"'((?:\\'|[^'])*)'")
 _DOUBLE = re.compile(r'"((?:\\"|[^"])*)"')
 _UNQUOTED = re.compile(r"[^\r\n]*")
+
+MAX_VALUE = 64 * 1024  # characters one expanded value may reach
+MIN_TOTAL = 1024 * 1024  # expanded characters a file may produce: this, or EXPANSION_FACTOR x its size
+EXPANSION_FACTOR = 4
+
+
+class ExpansionBudget:
+    """Resolves `${VAR}` from earlier values while counting what the expansion costs."""
+
+    def __init__(self, size: int) -> None:
+        self.total_limit = max(MIN_TOTAL, EXPANSION_FACTOR * size)
+        self.total = 0
+        self.current = 0
+        self.exceeded = False  # the value being read went past the budget
+        self.first_line: Optional[int] = None  # where a value first went past it
+        self.values: dict[str, str] = {}
+
+    def start(self) -> None:
+        self.current = 0
+        self.exceeded = False
+
+    def lookup(self, name: str) -> Optional[str]:
+        value = self.values.get(name)
+        if value is None:
+            return None
+        if self.current + len(value) > MAX_VALUE or self.total + len(value) > self.total_limit:
+            self.exceeded = True
+            return None
+        self.current += len(value)
+        self.total += len(value)
+        return value
 
 
 def _locate(original: str, key: str, value: str) -> Optional[tuple[tuple[int, int], tuple[int, int], bool]]:
@@ -82,7 +118,8 @@ def analyze_dotenv(path: str, text: str, catalog: Catalog, sdks: SdkCatalog) -> 
     template = is_template_path(path)
     collector = RouteCollector(facts, catalog, sdks, lines)
     entries: dict[str, Entry] = {}
-    literals: dict[str, str] = {}  # values defined so far, for `${VAR}` inside a later value
+    budget = ExpansionBudget(len(text))  # values defined so far, for `${VAR}` inside a later value
+    literals = budget.values
     errors: list[int] = []
     offset = 0
     for binding in parse_stream(io.StringIO(text, newline="")):
@@ -112,7 +149,12 @@ def analyze_dotenv(path: str, text: str, catalog: Catalog, sdks: SdkCatalog) -> 
             before = original[value_start - 1 : value_start] if value_start else ""
             quote = before if before in ("'", '"') else ""  # for fixes: the value's delimiter
             where = Text(raw, path, lines, start + value_start, start + value_end, exact, quote)
-        value = parse_reference(where, identifier=key, slot=key, lookup=literals.get)
+        budget.start()
+        value = parse_reference(where, identifier=key, slot=key, lookup=budget.lookup)
+        if budget.exceeded:  # past the budget the value is unknown
+            value = Value(UNKNOWN, loc=value.loc, identifier=key)
+            if budget.first_line is None:
+                budget.first_line = name_span.line
         var = collector.vocab.base_var(key)
         if template and var is not None and value.kind == LITERAL and value.text is not None and is_url_placeholder(value.text):
             value = Value(UNKNOWN, loc=value.loc, identifier=key)  # a hint for the user, not a URL
@@ -127,6 +169,10 @@ def analyze_dotenv(path: str, text: str, catalog: Catalog, sdks: SdkCatalog) -> 
     for name, entry in entries.items():
         facts.env.append(EnvDefinition(name=name, value=entry.value, path=path, template=template))
     collector.env_routes(entries, "dotenv")
+    if budget.first_line is not None:
+        problem(facts, f"has `${{VAR}}` interpolation past its size budget ({MAX_VALUE // 1024} KiB per value, "
+                       f"{budget.total_limit // 1024} KiB per file): the values from this line on that exceed it are unknown",
+                lines.line_span(budget.first_line))
     if errors:
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         problem(facts, f"has a line python-dotenv cannot parse and skips{more}", lines.line_span(errors[0]))

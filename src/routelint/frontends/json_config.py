@@ -169,12 +169,18 @@ def is_models_catalog(data: object) -> bool:
     )
 
 
+def _integer(digits: str) -> object:
+    """An integer too long for `int()` (Python refuses past 4,300 digits) is kept as its text: only
+    strings matter to routes, and one such number must not stop the file, let alone the run."""
+    return int(digits) if len(digits) <= 4000 else digits
+
+
 def analyze_json(path: str, text: str, catalog: Catalog, sdks: SdkCatalog) -> FileFacts:
     facts = FileFacts(path=path, kind="json")
     source = blank_comments(text) if allows_comments(path) else text
     lines = LineIndex(text)
     try:
-        data = json.loads(source)
+        data = json.loads(source, parse_int=_integer)
     except json.JSONDecodeError as exc:
         return problem(facts, f"is not valid JSON: {exc.msg}", Span(exc.lineno, exc.colno, exc.lineno, exc.colno))
     except RecursionError:

@@ -315,9 +315,11 @@ def analyze_toml(path: str, text: str, catalog: Catalog, sdks: SdkCatalog) -> Fi
         return problem(facts, f"is not valid TOML: {reason}", span)
     except RecursionError:
         return problem(facts, "cannot be analysed: TOML nested too deeply")
+    except ValueError as exc:  # tomllib's int() of a number past Python's 4,300-digit limit
+        return problem(facts, f"cannot be analysed: {str(exc).split(';')[0]}")
     try:
         positions: Optional[TomlPositions] = TomlPositions(text).scan()
-    except (_GiveUp, tomllib.TOMLDecodeError, RecursionError, IndexError, StopIteration):
+    except (_GiveUp, ValueError, RecursionError, IndexError, StopIteration):
         positions = None
     root = _Builder(path, lines, positions).build(data, ())
     RouteCollector(facts, catalog, sdks, lines).document(root, "toml")

@@ -175,9 +175,10 @@ def analyze_yaml(path: str, text: str, catalog: Catalog, sdks: SdkCatalog) -> Fi
     lines = LineIndex(text)
     if len(text) > MAX_CHARS:
         return problem(facts, f"is a YAML file of {len(text)} characters, over the {MAX_CHARS} this analysis reads: not analysed")
-    loader = _loader_class()(text)
+    loader = None
     documents = []
-    try:
+    try:  # the reader refuses some characters (form feed, DEL, ...) already while being built
+        loader = _loader_class()(text)
         while loader.check_node():
             documents.append(loader.get_node())
     except Refused as exc:
@@ -194,7 +195,8 @@ def analyze_yaml(path: str, text: str, catalog: Catalog, sdks: SdkCatalog) -> Fi
     except RecursionError:
         return problem(facts, "cannot be analysed: YAML nested too deeply")
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     for document in documents:
         if _expanded_size(document, MAX_EXPANDED) > MAX_EXPANDED:
             span = lines.span(document.start_mark.index, document.start_mark.index)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from routelint.engine import RunResult
+from routelint.neutralise import terminal
 from routelint.reporters.common import cell_notes, message, summary_line
 
 
@@ -12,6 +13,7 @@ def report(result: RunResult, out: TextIO, options: dict) -> None:
     note = cell_notes(result)
     for diagnostic in result.diagnostics:
         span = diagnostic.span
-        out.write(f"{diagnostic.path}:{span.line}:{span.column}: {diagnostic.code} {message(result, diagnostic)}{note(diagnostic)}\n")
+        out.write(f"{terminal(diagnostic.path)}:{span.line}:{span.column}: {diagnostic.code} "
+                  f"{terminal(message(result, diagnostic))}{terminal(note(diagnostic))}\n")
     if options.get("summary", True):
         out.write(summary_line(result) + "\n")

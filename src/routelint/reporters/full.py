@@ -6,6 +6,7 @@ from itertools import groupby
 from typing import TextIO
 
 from routelint.engine import RunResult
+from routelint.neutralise import terminal
 from routelint.redact import redact
 from routelint.reporters.common import cell_notes, message, summary_line
 
@@ -28,17 +29,17 @@ def report(result: RunResult, out: TextIO, options: dict) -> None:
     note = cell_notes(result)
     for path, group in groupby(result.diagnostics, key=lambda diagnostic: diagnostic.path):
         lines = _lines(path)
-        console.print(Text(path, style="bold underline"))
+        console.print(Text(terminal(path), style="bold underline"))
         for diagnostic in group:
             span = diagnostic.span
             style = "bold red" if diagnostic.severity == "error" else "bold yellow"
             console.print(
-                f"  [dim]{span.line}:{span.column}{escape(note(diagnostic))}[/dim] [{style}]{diagnostic.code}[/{style}] "
-                f"{escape(message(result, diagnostic))} [dim]({diagnostic.name})[/dim]"
+                f"  [dim]{span.line}:{span.column}{escape(terminal(note(diagnostic)))}[/dim] [{style}]{diagnostic.code}[/{style}] "
+                f"{escape(terminal(message(result, diagnostic)))} [dim]({diagnostic.name})[/dim]"
             )
             if 0 < span.line <= len(lines):
                 source = lines[span.line - 1]
-                shown = redact(source, result.secrets)
+                shown = terminal(redact(source, result.secrets))
                 if len(shown) > 160:
                     shown = shown[:159] + "…"
                 gutter = f"{span.line:>5} │ "
@@ -46,10 +47,10 @@ def report(result: RunResult, out: TextIO, options: dict) -> None:
                 width = span.end_column - span.column if span.end_line == span.line else len(source) - span.column + 1
                 if shown == source:
                     caret = " " * (span.column - 1) + "^" * max(1, width)
-                else:  # redaction shortened the line: point at the start only
+                else:  # redaction or escaping changed the line: point at the start only
                     caret = " " * (min(span.column, len(shown)) - 1) + "^"
                 console.print(Text(" " * len(gutter) + caret[:160], style=style))
             for what, loc in diagnostic.related:
-                console.print(f"        [dim]{escape(what)} {escape(loc.path)}:{loc.span.line}[/dim]")
+                console.print(f"        [dim]{escape(terminal(what))} {escape(terminal(loc.path))}:{loc.span.line}[/dim]")
         console.print()
     console.print(summary_line(result), style="bold" if result.diagnostics else "green")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from routelint.engine import RunResult
+from routelint.neutralise import terminal
 from routelint.reporters.common import message
 from routelint.rules_docs import DOCS_URL
 
@@ -26,12 +27,12 @@ def escape_property(text: str) -> str:
 def annotation(result: RunResult, diagnostic) -> str:
     span = diagnostic.span
     command = "error" if diagnostic.severity == "error" else "warning"
-    properties = [("file", diagnostic.path), ("line", str(span.line)), ("col", str(span.column))]
+    properties = [("file", terminal(diagnostic.path)), ("line", str(span.line)), ("col", str(span.column))]
     if (span.end_line, span.end_column) != (span.line, span.column):
         properties += [("endLine", str(span.end_line)), ("endColumn", str(span.end_column))]
     properties.append(("title", f"{diagnostic.code} ({diagnostic.name})"))
     rendered = ",".join(f"{key}={escape_property(value)}" for key, value in properties)
-    text = f"{message(result, diagnostic)}\n\nRule docs: {DOCS_URL.format(code=diagnostic.code)}"
+    text = f"{terminal(message(result, diagnostic))}\n\nRule docs: {DOCS_URL.format(code=diagnostic.code)}"
     return f"::{command} {rendered}::{escape_data(text)}"
 
 

@@ -71,5 +71,7 @@ def document(result: RunResult) -> dict[str, Any]:
 
 
 def report(result: RunResult, out: TextIO, options: dict) -> None:
-    json.dump(document(result), out, indent=2, ensure_ascii=False)
+    from routelint.neutralise import data_tree
+
+    json.dump(data_tree(document(result)), out, indent=2, ensure_ascii=False)
     out.write("\n")

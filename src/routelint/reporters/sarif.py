@@ -31,7 +31,7 @@ FINGERPRINT_KEY = "routelint/v1"
 
 def _file_uri(path: str) -> str:
     absolute = os.path.abspath(path).replace(os.sep, "/")
-    return "file://" + ("" if absolute.startswith("/") else "/") + quote(absolute)
+    return "file://" + ("" if absolute.startswith("/") else "/") + quote(os.fsencode(absolute))  # a name need not be UTF-8
 
 
 def artifact_location(path: str, root: str) -> dict[str, str]:
@@ -39,7 +39,7 @@ def artifact_location(path: str, root: str) -> dict[str, str]:
     relative = os.path.relpath(os.path.abspath(path), root).replace(os.sep, "/")
     if relative == ".." or relative.startswith("../"):
         return {"uri": _file_uri(path)}
-    return {"uri": quote(relative), "uriBaseId": SRCROOT}
+    return {"uri": quote(os.fsencode(relative)), "uriBaseId": SRCROOT}
 
 
 def region(span: Span) -> dict[str, int]:
@@ -161,5 +161,7 @@ def document(result: RunResult, root: Optional[str] = None) -> dict[str, Any]:
 
 
 def report(result: RunResult, out: TextIO, options: dict) -> None:
-    json.dump(document(result), out, indent=2, ensure_ascii=False)
+    from routelint.neutralise import data_tree
+
+    json.dump(data_tree(document(result)), out, indent=2, ensure_ascii=False)
     out.write("\n")
