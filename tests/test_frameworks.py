@@ -23,7 +23,8 @@ FRAMEWORKS = {  # file -> qualified names that must be sinks (one per framework 
     "smolagents": ["smolagents.OpenAIServerModel", "smolagents.OpenAIModel", "smolagents.LiteLLMModel"],
     "haystack": ["haystack.components.generators.chat.OpenAIChatGenerator", "haystack.components.generators.OpenAIGenerator",
                  "haystack.components.embedders.OpenAITextEmbedder"],
-    "agno": ["agno.models.openai.OpenAILike", "agno.models.openai.OpenAIChat", "phi.model.openai.OpenAILike"],
+    "agno": ["agno.models.openai.OpenAILike", "agno.models.openai.OpenAIChat", "phi.model.openai.OpenAILike",
+             "phi.llm.openai.OpenAIChat"],
     "langchain": ["langchain.chat_models.init_chat_model", "langchain_openai.OpenAI", "langchain_community.llms.OpenAI"],
     "google_genai": ["google.genai.Client", "langchain_google_genai.ChatGoogleGenerativeAI"],
 }
