@@ -257,3 +257,21 @@ def test_add_suppressions_writes_comments_into_code_cells_only(tmp_path):
     assert [cell["outputs"] for cell in after["cells"]] == [cell["outputs"] for cell in before["cells"]]
     code, document = run_json("--no-cache", str(path))
     assert {d["code"] for d in document["diagnostics"]} == {"RL202"}
+
+
+def test_a_line_split_over_two_strings_and_crlf_files(tmp_path):
+    source = ["from openai import OpenAI\r\n", "client = OpenAI(base_url=",
+              f'"{GEMINI}")\r\n', 'client.chat.completions.create(model="gpt-4o", messages=[])']
+    document = {"cells": [{"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": source}],
+                "metadata": {}, "nbformat": 4, "nbformat_minor": 4}
+    path = tmp_path / "split.ipynb"
+    path.write_bytes((json.dumps(document, indent=1) + "\n").replace("\n", "\r\n").encode("utf-8"))
+    concise = run_cli("check", "--no-cache", "--format", "concise", str(path)).output
+    rl101 = next(line for line in concise.splitlines() if " RL101 " in line)
+    assert rl101.startswith(f"{path}:{line_of(path, 'https://generative')}:") and rl101.endswith("(cell 1, line 2)")
+    run_cli("check", "--no-cache", "--fix", "--unsafe-fixes", str(path))
+    raw = path.read_bytes()
+    assert raw.count(b"\r\n") == raw.count(b"\n")  # the file's own line endings are kept
+    fixed = nbformat.read(str(path), as_version=4)
+    nbformat.validate(fixed)
+    assert f'base_url=os.environ.get("GEMINI_BASE_URL", "{GEMINI}")' in fixed.cells[0].source

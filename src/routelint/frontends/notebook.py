@@ -518,6 +518,8 @@ def _cell_segments(notebook: Notebook, module: Module, positions: Positions) -> 
                 comment_line, comment_column = positions.at_offset(line.offsets[comment])
                 comment_column = comment_column if comment_line == line_no else 0
             segments.append((line_no, column, cell.number, line.number, comment_column))
+        if cell.source:  # past the closing quote of its last string: the rest of the cell
+            segments.append((*positions.at_offset(cell.source[-1].offsets[-1] + 1), cell.number, -1, 0))
         if cell.outputs is not None:
             segments.append((*positions.at_offset(cell.outputs), cell.number, 0, 0))
     segments.append((*positions.at_offset(notebook.end), 0, -1, 0))
@@ -532,9 +534,7 @@ def cell_at(cells: tuple[tuple[int, int, int, int, int], ...], line: int, column
     segment = cells[index - 1]
     if segment[2] == 0:
         return None
-    if segment[3] > 0 and segment[0] != line:  # past the end of that cell line: between strings
-        return segment[2], -1
-    return segment[2], segment[3]
+    return segment[2], segment[3]  # a cell line may go on in the next string, on the next JSON line
 
 
 def cell_label(cells: tuple[tuple[int, int, int, int, int], ...], line: int, column: int) -> str:
