@@ -53,7 +53,7 @@ def run_cli(*args: str, cwd: Path | None = None):
 
 def run_json(*args: str, cwd: Path | None = None) -> tuple[int, dict]:
     result = run_cli("check", "--format", "json", *args, cwd=cwd)
-    return result.exit_code, json.loads(result.output)
+    return result.exit_code, json.loads(result.stdout)  # warnings go to stderr
 
 
 @pytest.fixture(autouse=True, scope="session")

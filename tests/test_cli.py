@@ -77,7 +77,8 @@ def test_concise_format_is_one_line_per_finding(tree):
     lines = result.output.splitlines()
     assert lines[0] == f"{root}/app.py:4:26: RL101 " + lines[0].split(" RL101 ", 1)[1]
     assert lines[1].startswith(f"{root}/app.py:5:38: RL301 ")
-    assert lines[-1].startswith("Found 2 findings")
+    assert lines[-2].startswith("Found 2 findings")
+    assert lines[-1] == "[*] 1 fixable with `--fix`."  # Ruff's hint: RL101's fix is safe
 
 
 def test_full_format_shows_source_and_caret(tree):

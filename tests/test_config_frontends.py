@@ -631,10 +631,14 @@ def test_rl202_in_a_gitignored_env_file_is_not_reported(tree):
     subprocess.run(["git", "init", "-q", str(root)], check=True)
     _, document = run_json("--select", "RL202", ".", cwd=root)
     assert sorted(d["path"] for d in document["diagnostics"]) == [".env.example", "config.yaml"]
-    # outside a repository every file counts as tracked
+    # outside a repository the .gitignore still decides (read with pathspec)
     shutil.rmtree(root / ".git")
     _, document = run_json("--select", "RL202", ".", cwd=root)
-    assert sorted(d["path"] for d in document["diagnostics"]) == [".env", ".env.example", "config.yaml"]
+    assert sorted(d["path"] for d in document["diagnostics"]) == [".env.example", "config.yaml"]
+    # --no-respect-gitignore reads the local .env too, but a key there is where keys belong: not reported
+    _, document = run_json("--select", "RL202", "--no-respect-gitignore", ".", cwd=root)
+    assert document["summary"]["files"] == 4
+    assert sorted(d["path"] for d in document["diagnostics"]) == [".env.example", "config.yaml"]
 
 
 # --------------------------------------------------------------------------- the fixtures

@@ -138,9 +138,14 @@ def test_exclude_and_extend_exclude_per_layer(tree):
     })
     _, document = run_json(".", cwd=root)
     assert sorted({d["path"] for d in document["diagnostics"]}) == ["gen_top.py", "svc/app.py"]
-    # explicitly named files (pre-commit) are excluded too
+    # an excluded file named explicitly is checked, with a warning; --force-exclude (pre-commit) skips it
     _, named = run_json("svc/gen_client.py", "svc/app.py", cwd=root)
-    assert {d["path"] for d in named["diagnostics"]} == {"svc/app.py"}
+    assert {d["path"] for d in named["diagnostics"]} == {"svc/gen_client.py", "svc/app.py"}
+    warned = run_cli("check", "--format", "json", "svc/gen_client.py", cwd=root)
+    assert warned.stderr == ("routelint: warning: svc/gen_client.py is excluded by the configuration; checked because "
+                             "it was named (--force-exclude skips it)\n")
+    _, forced = run_json("--force-exclude", "svc/gen_client.py", "svc/app.py", cwd=root)
+    assert {d["path"] for d in forced["diagnostics"]} == {"svc/app.py"}
 
 
 def test_a_named_folder_is_checked_even_below_an_excluded_one(tree):
@@ -151,7 +156,7 @@ def test_a_named_folder_is_checked_even_below_an_excluded_one(tree):
     assert {d["path"] for d in document["diagnostics"]} == {"src/app.py"}
     _, document = run_json("fixtures/demo", cwd=root)  # named: its own parents do not exclude it
     assert {d["path"] for d in document["diagnostics"]} == {"fixtures/demo/app.py"}
-    _, document = run_json("fixtures/demo/app.py", "src/app.py", cwd=root)  # named files, as pre-commit passes them
+    _, document = run_json("--force-exclude", "fixtures/demo/app.py", "src/app.py", cwd=root)  # as pre-commit runs it
     assert {d["path"] for d in document["diagnostics"]} == {"src/app.py"}
 
 

@@ -54,5 +54,7 @@ def test_demo_app_shows_every_rule_at_its_position():
 def test_clean_files_of_the_demo_stay_clean():
     result = run_cli("check", "--format", "json", "--no-cache", str(DEMO_APP / "app" / "clean_client.py"),
                      str(DEMO_APP / "app" / "settings.py"), cwd=REPO)
-    document = json.loads(result.output)
+    document = json.loads(result.stdout)
     assert document["diagnostics"] == [] and result.exit_code == 0
+    assert document["summary"]["files"] == 2  # named, so checked although the repository excludes fixtures/
+    assert "clean_client.py is excluded by the configuration; checked because it was named" in result.stderr

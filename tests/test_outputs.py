@@ -238,12 +238,13 @@ def test_statistics_counts_per_code(tree):
     result = run_cli("check", "--statistics", ".", cwd=root)
     assert result.exit_code == 1
     lines = result.output.splitlines()
-    assert lines[0].split() == ["2", "RL101", "hardcoded-base-url", "warning"]
+    assert lines[0].split() == ["2", "RL101", "[*]", "hardcoded-base-url", "warning"]  # every RL101 here is fixable
     assert lines[1].split() == ["2", "RL301", "model-not-on-route", "error"]
-    assert lines[-1].startswith("Found 4 findings")
+    assert lines[-2].startswith("Found 4 findings")
+    assert lines[-1] == "[*] 2 fixable with `--fix`."
     machine = run_cli("check", "--statistics", "--format", "json", ".", cwd=root)
     rows = json.loads(machine.output)
-    assert [(row["code"], row["count"]) for row in rows] == [("RL101", 2), ("RL301", 2)]
+    assert [(row["code"], row["count"], row["fixable"]) for row in rows] == [("RL101", 2, 2), ("RL301", 2, 0)]
     assert rows[0]["url"] == DOCS_URL.format(code="RL101")
 
 

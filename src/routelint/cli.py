@@ -12,6 +12,7 @@ from typing import Optional, Sequence
 import click
 
 from routelint import __version__
+from routelint.color import CHOICES as COLOR_CHOICES
 from routelint.exit_codes import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
 from routelint.exit_codes import fail as _fail
 
@@ -32,21 +33,26 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
-@click.option("--format", "output_format", type=click.Choice(["full", "concise", "json", "sarif", "github"]), default=None,
-              help="Output format (default: full on a terminal, concise otherwise).")
-@click.option("--select", help="Comma-separated codes or prefixes to enable, e.g. RL2,RL101.")
+@click.option("--format", "--output-format", "output_format", type=click.Choice(["full", "concise", "json", "sarif", "github"]),
+              default=None, help="Output format (default: full on a terminal, concise otherwise).")
+@click.option("--select", help="Comma-separated codes or prefixes to enable (replaces the configured selection), e.g. RL2,RL101.")
+@click.option("--extend-select", help="Comma-separated codes or prefixes to enable on top of the configured selection.")
 @click.option("--ignore", help="Comma-separated codes or prefixes to disable.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, help="Worker processes (default: CPU count).")
-@click.option("--no-color", is_flag=True, help="Plain text output.")
+@click.option("--color", "color", type=click.Choice(COLOR_CHOICES), default=None,
+              help="Colour: auto (default: on a terminal unless NO_COLOR is set, or when FORCE_COLOR is), always, never.")
+@click.option("--no-color", is_flag=True, help="Same as --color never.")
+@click.option("--quiet", "-q", is_flag=True, help="Print the findings only: no summary line.")
 @click.option("--config", "config_path", type=str, default=None, help="Use this config file instead of discovering one.")
 @click.option("--output-file", "-o", type=click.Path(dir_okay=False, writable=True), default=None, help="Write the report here.")
 @click.option("--fix", "fix", is_flag=True, help="Apply safe fixes (behaviour kept); report what remains.")
 @click.option("--unsafe-fixes", "unsafe_fixes", is_flag=True, help="With --fix or --diff, also apply unsafe fixes.")
 @click.option("--diff", "diff", is_flag=True, help="Print the unified diff of the fixes instead of writing; exit 1 if any.")
 @click.option("--exit-non-zero-on-fix", "exit_non_zero_on_fix", is_flag=True, help="With --fix, exit 1 when any fix was applied.")
-@click.option("--statistics", is_flag=True, help="Print how many findings of each code instead of the findings.")
-@click.option("--ignore-suppressions", is_flag=True, help="Report findings hidden by `# routelint: ignore` / `# noqa` comments too.")
+@click.option("--show-fixes", is_flag=True, help="Show each finding's fix (applicability and what it does) below it.")
+@click.option("--statistics", is_flag=True, help="Print how many findings of each code (and how many fixable) instead of the findings.")
+@click.option("--ignore-suppressions", is_flag=True, help="Report findings hidden by `# routelint: ignore` / `# noqa: RL...` comments too.")
 @click.option("--add-suppressions", is_flag=True, help="Write a `# routelint: ignore[CODE]` comment for every current finding.")
 @click.option("--write-baseline", type=click.Path(dir_okay=False), default=None, help="Record the current findings in this baseline file.")
 @click.option("--baseline", type=click.Path(dir_okay=False), default=None, help="Report only findings this baseline file does not record.")
@@ -54,27 +60,69 @@ def cli() -> None:
 @click.option("--cache-dir", default=None, type=click.Path(file_okay=False),
               help="Where per-file facts are cached (safe to delete; default: a folder for this project in the "
                    "per-user cache directory, outside the checked tree).")
-def check(paths: Sequence[str], output_format: Optional[str], select: Optional[str], ignore: Optional[str], exit_zero: bool,
-          jobs: int, no_color: bool, config_path: Optional[str], output_file: Optional[str], fix: bool, unsafe_fixes: bool,
-          diff: bool, exit_non_zero_on_fix: bool, statistics: bool, ignore_suppressions: bool, add_suppressions: bool,
-          write_baseline: Optional[str], baseline: Optional[str], no_cache: bool, cache_dir: Optional[str]) -> None:
-    """Check PATHS (default: the current directory) and report findings."""
+@click.option("--stdin-filename", default=None, metavar="PATH",
+              help="With '-' as the path: lint the text on stdin as if it were the file PATH (editors).")
+@click.option("--respect-gitignore/--no-respect-gitignore", "respect_gitignore", default=None,
+              help="Skip files git ignores (default; config: respect-gitignore).")
+@click.option("--force-exclude", is_flag=True, help="Skip excluded or git-ignored files even when named on the command line (pre-commit).")
+def check(paths: Sequence[str], output_format: Optional[str], select: Optional[str], extend_select: Optional[str],
+          ignore: Optional[str], exit_zero: bool, jobs: int, color: Optional[str], no_color: bool, quiet: bool,
+          config_path: Optional[str], output_file: Optional[str], fix: bool, unsafe_fixes: bool, diff: bool,
+          exit_non_zero_on_fix: bool, show_fixes: bool, statistics: bool, ignore_suppressions: bool,
+          add_suppressions: bool, write_baseline: Optional[str], baseline: Optional[str], no_cache: bool, cache_dir: Optional[str],
+          stdin_filename: Optional[str], respect_gitignore: Optional[bool], force_exclude: bool) -> None:
+    """Check PATHS (default: the current directory) and report findings.
+
+    Exit codes: 0 no findings at or above fail-on, 1 findings, 2 usage, configuration or internal error.
+    """
     from routelint.cache import default_cache_dir
     from routelint.config import ConfigError, ConfigSet
+    from routelint.discover import Discovery, display_path
     from routelint.engine import run
 
+    if statistics and output_format in ("sarif", "github"):
+        raise _fail(f"--statistics prints a table (or JSON with --format json), not {output_format}")
     paths = list(paths) or ["."]
+    overlay: dict[str, bytes] = {}
+    if "-" in paths or stdin_filename is not None:
+        if paths != ["-"] or not stdin_filename:
+            raise _fail("stdin input is `--stdin-filename PATH -` (one '-' and no other path)")
+        if add_suppressions or write_baseline:
+            raise _fail("--add-suppressions and --write-baseline edit files on disk: they do not read stdin")
+        paths = [stdin_filename]
+        overlay[display_path(stdin_filename)] = sys.stdin.buffer.read()
     cache_dir = None if no_cache else (cache_dir or default_cache_dir(paths))
     try:  # each file gets its own layered configuration; --config replaces discovery
-        configs = ConfigSet(config_path, select=_codes(select), ignore=_codes(ignore))
+        configs = ConfigSet(config_path, select=_codes(select), ignore=_codes(ignore), extend_select=_codes(extend_select))
         config = configs.for_path(paths[0])
+        respect = config.respect_gitignore if respect_gitignore is None else respect_gitignore
+        discovery = Discovery(respect_gitignore=respect, force_exclude=force_exclude)
         result = run(paths, config, jobs=jobs, configs=configs, ignore_suppressions=ignore_suppressions,
-                     cache_dir=cache_dir)
+                     cache_dir=cache_dir, discovery=discovery, overlay=overlay)
     except ConfigError as exc:
         raise _fail(str(exc))
     except FileNotFoundError as exc:
         raise _fail(f"{exc.args[0] if exc.args else exc}: no such file or directory")
+    for warning in result.warnings:
+        click.echo(f"routelint: warning: {warning}", err=True)
     fixed = None  # --fix / --diff (issue 5)
+    out = sys.stdout
+    if overlay and (fix or diff):  # the fixed text (or its diff) goes to stdout, the report to stderr
+        from routelint.stdin import fix_stdin
+
+        result, applied, text = fix_stdin(paths[0], result, config, unsafe=unsafe_fixes, diff=diff, jobs=jobs,
+                                          configs=configs, discovery_options=(respect, force_exclude))
+        sys.stdout.flush()
+        sys.stdout.buffer.write(text)
+        sys.stdout.buffer.flush()
+        out = sys.stderr
+        if diff and applied:
+            exit_non_zero_on_fix = True
+        fixed = None
+        fix = diff = False
+        stdin_fixed = applied
+    else:
+        stdin_fixed = 0
     if fix or diff:
         from routelint.fixer import from_cli, summary
 
@@ -84,10 +132,12 @@ def check(paths: Sequence[str], output_format: Optional[str], select: Optional[s
             raise click.exceptions.Exit(early)
     if add_suppressions or write_baseline or baseline:  # issue 6: suppressions and baselines
         _suppressions_and_baseline(result, add_suppressions, write_baseline, baseline)
-    fmt = output_format or ("full" if sys.stdout.isatty() and not output_file else "concise")
+    fmt = output_format or ("full" if out.isatty() and not output_file else "concise")
+    from routelint.color import use_color
     from routelint.reporters import get_reporter
 
-    options = {"no_color": no_color or bool(output_file)}
+    options = {"color": use_color("never" if no_color else color, None if output_file else out), "quiet": quiet,
+               "show_fixes": show_fixes, "unsafe": unsafe_fixes}
     reporter = get_reporter(fmt) if not statistics else _statistics_reporter(fmt)
     if output_file:
         from routelint.safe_io import OutputError, write_output
@@ -97,19 +147,22 @@ def check(paths: Sequence[str], output_format: Optional[str], select: Optional[s
         except OutputError as exc:
             raise _fail(str(exc))
     else:
-        reporter(result, sys.stdout, options)
+        reporter(result, out, options)
     failing = [d for d in result.diagnostics if configs.for_path(d.path).fail_on == "warning" or d.severity == "error"]
     if fixed is not None:
-        click.echo(summary(fixed, unsafe_fixes), err=True)
+        if not quiet:
+            click.echo(summary(fixed, unsafe_fixes), err=True)
         if exit_non_zero_on_fix and fixed.fixed:
             raise click.exceptions.Exit(EXIT_FINDINGS)
+    if stdin_fixed and exit_non_zero_on_fix:
+        raise click.exceptions.Exit(EXIT_FINDINGS)
     raise click.exceptions.Exit(EXIT_FINDINGS if failing and not exit_zero else EXIT_CLEAN)
 
 
 def _statistics_reporter(fmt: str):
     from routelint.reporters.statistics import report
 
-    return lambda result, out, options: report(result, out, machine=fmt in ("json", "sarif"))
+    return lambda result, out, options: report(result, out, machine=fmt == "json", options=options)
 
 
 def _suppressions_and_baseline(result, add: bool, write_baseline: Optional[str], baseline: Optional[str]) -> None:

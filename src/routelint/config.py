@@ -39,6 +39,7 @@ class Config:
     fix_env: dict[str, Any] = field(default_factory=dict)  # provider id -> base-URL var or {base-url, key}
     sources: dict[str, str] = field(default_factory=dict)  # key -> where its value came from
     root: bool = False  # `root = true`: configuration files further up do not apply
+    respect_gitignore: bool = True  # false: files git ignores are checked and feed routes too
     base: Optional[str] = None  # absolute folder of the outermost config file: patterns are relative to it
 
     def enabled(self, code: str, path: Optional[str] = None) -> bool:
@@ -139,7 +140,7 @@ def _shape(value: Any) -> str:
 
 KEYS = {
     "select", "extend-select", "ignore", "exclude", "extend-exclude", "per-file-ignores", "severity", "fail-on",
-    "allowed-routes", "catalog", "providers", "fix-env", "root",
+    "allowed-routes", "catalog", "providers", "fix-env", "root", "respect-gitignore",
 }
 
 
@@ -212,6 +213,10 @@ def parse_config(table: dict[str, Any], where: str, base: Path) -> Config:
     if "root" in table and not isinstance(table["root"], bool):
         raise ConfigError(f"{where}: root must be true or false, not {table['root']!r}")
     config.root = table.get("root") is True
+    if "respect-gitignore" in table:
+        if not isinstance(table["respect-gitignore"], bool):
+            raise ConfigError(f"{where}: respect-gitignore must be true or false, not {table['respect-gitignore']!r}")
+        config.respect_gitignore = table["respect-gitignore"]
     if "fix-env" in table:
         raw = table["fix-env"]
 
@@ -277,11 +282,11 @@ class Layer:
 
 # how each key of an inner (nearer) file combines with what the outer files said
 _REPLACE = {"select": "select", "ignore": "ignore", "exclude": "exclude", "fail-on": "fail_on",
-            "allowed-routes": "allowed_routes"}
+            "allowed-routes": "allowed_routes", "respect-gitignore": "respect_gitignore"}
 _EXTEND = {"extend-select": "extend_select", "extend-exclude": "extend_exclude"}
 _UPDATE = {"per-file-ignores": "per_file_ignores", "severity": "severity", "catalog": "pinned", "fix-env": "fix_env"}
 ORDER = ("root", "select", "extend-select", "ignore", "per-file-ignores", "exclude", "extend-exclude", "severity",
-         "fail-on", "allowed-routes", "catalog", "providers", "fix-env")
+         "fail-on", "allowed-routes", "catalog", "providers", "fix-env", "respect-gitignore")
 DEFAULT = "default"
 COMMAND_LINE = "command line"
 
@@ -336,7 +341,8 @@ class ConfigSet:
     """
 
     def __init__(self, explicit: Optional[str] = None, *, select: Optional[Sequence[str]] = None,
-                 ignore: Optional[Sequence[str]] = None, fixed: Optional[Config] = None) -> None:
+                 ignore: Optional[Sequence[str]] = None, fixed: Optional[Config] = None,
+                 extend_select: Optional[Sequence[str]] = None) -> None:
         self.explicit = explicit
         self._fixed = fixed
         self._select = select
@@ -356,6 +362,7 @@ class ConfigSet:
             self._select = _codes("--select", "--select", list(select))
         if ignore is not None:
             self._ignore = _codes("--ignore", "--ignore", list(ignore))
+        self._extend_select = _codes("--extend-select", "--extend-select", list(extend_select)) if extend_select else None
 
     @classmethod
     def of(cls, config: Config) -> "ConfigSet":
@@ -431,6 +438,10 @@ class ConfigSet:
                 config.select, config.extend_select = self._select, ()
                 config.sources["select"] = f"{COMMAND_LINE} (--select)"
                 config.sources.pop("extend-select", None)
+            if self._extend_select is not None:
+                config.extend_select = config.extend_select + self._extend_select
+                config.sources["extend-select"] = ", ".join(filter(None, (config.sources.get("extend-select"),
+                                                                          f"{COMMAND_LINE} (--extend-select)")))
             if self._ignore is not None:
                 config.ignore = config.ignore + self._ignore
                 config.sources["ignore"] = ", ".join(filter(None, (config.sources.get("ignore"), f"{COMMAND_LINE} (--ignore)")))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import os
 import posixpath
-import subprocess
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -17,14 +16,14 @@ from routelint.checks import run_checks
 from routelint.checks.base import CheckContext
 from routelint.config import Config, ConfigSet, project_settings
 from routelint.diagnostics import Diagnostic
-from routelint.discover import DOTENV, PYTHON, SourceFile, discover, file_kind
+from routelint.discover import DOTENV, PYTHON, Discovery, SourceFile, discover, file_kind
 from routelint.facts import REF, FileFacts
 from routelint.catalog.urls import provider_for_url
 from routelint.modules import stem_index, targets
 from routelint.prefilter import build_prefilter
 from routelint.profiling import RunClock
 from routelint.project import Resolver, Route
-from routelint.scan import Pending, ScanContext, analyze_file, finish_file, over_budget, prepare_file, read_source
+from routelint.scan import Pending, ScanContext, analyze_file, finish_file, over_budget, prepare_file
 from routelint.sdks import shipped_sdks
 
 # A process pool starts once the candidates found so far (files a frontend must parse) reach this many
@@ -66,6 +65,18 @@ class RunResult:
     scanned: list[str] = field(default_factory=list)  # the files checked (not the env files read for context)
     configs: Optional[ConfigSet] = None  # each file's configuration
     baseline: Optional[dict] = None  # set by routelint.baseline.apply_baseline
+    warnings: list[str] = field(default_factory=list)  # discovery's notes (a named file that is excluded)
+    overlay: dict[str, bytes] = field(default_factory=dict)  # text read from stdin (--stdin-filename)
+
+    def source_bytes(self, path: str) -> Optional[bytes]:
+        """The bytes of `path` as this run analysed them: stdin's text for --stdin-filename, else disk."""
+        if path in self.overlay:
+            return self.overlay[path]
+        try:
+            with open(path, "rb") as handle:
+                return handle.read()
+        except OSError:
+            return None
 
 
 def make_catalog(config: Config) -> Catalog:
@@ -198,7 +209,7 @@ def _analyze_cached(items: list[tuple[SourceFile, bool]], ctx: ScanContext, work
     results: list[Optional[FileFacts]] = [None] * len(items)
     todo: list[tuple[int, Optional[str]]] = []
     for index, (source, forced) in enumerate(items):
-        data, _ = read_source(source.path)
+        data, _ = ctx.read(source.path)
         digest = file_digest(data) if data is not None else None
         hit = cache.get(source.path, digest, forced) if digest else MISSING
         if hit is MISSING:
@@ -231,26 +242,6 @@ def open_cache(directory: Optional[str], catalog: Catalog, configs: Sequence[Con
     return FactsCache(Path(directory), salt, holds_key=lambda text: bool(find_keys(catalog, text)))
 
 
-def git_ignored(paths: Sequence[str]) -> frozenset[str]:
-    """Which of these files git ignores (a local .env). A tracked file is not ignored, even when a pattern
-    matches it (`git add -f .env`). Outside a repository: none."""
-    if not paths:
-        return frozenset()
-    try:
-        completed = subprocess.run(
-            ["git", "check-ignore", "--stdin", "-z"],  # the index counts: a tracked file is never ignored
-            input=b"\0".join(os.fsencode(path) for path in paths),  # a file name need not be UTF-8
-            capture_output=True,
-            timeout=20,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return frozenset()
-    if completed.returncode not in (0, 1):
-        return frozenset()
-    return frozenset(os.fsdecode(item) for item in completed.stdout.split(b"\0") if item)
-
-
 def run(
     paths: Sequence[str],
     config: Config,
@@ -261,24 +252,31 @@ def run(
     configs: Optional[ConfigSet] = None,
     ignore_suppressions: bool = False,
     cache_dir: Optional[str] = None,
+    discovery: Optional[Discovery] = None,
+    overlay: Optional[dict[str, bytes]] = None,
 ) -> RunResult:
     """Check `paths`. `config` applies to every file unless `configs` gives each file its own
-    (layered discovery, as `routelint check` does); its providers and pinned catalogs count either way."""
+    (layered discovery, as `routelint check` does); its providers and pinned catalogs count either way.
+    `discovery` says how files are found (git-aware by default); `overlay` maps a path to the text
+    to analyse instead of the file's (stdin)."""
     configs = configs or ConfigSet.of(config)
     stages = RunClock()  # ROUTELINT_PROFILE: wall time per stage, to stderr
+    overlay = dict(overlay or {})
+    discovery = discovery or Discovery()
+    discovery.virtual = discovery.virtual | frozenset(overlay)
 
     def excluded(display: str, name: str, named: bool) -> bool:  # each entry by its own folder's configuration
         own = configs.for_path(posixpath.dirname(display) or ".")
         return own.excluded(display) if named else own.excludes_entry(display, name)
 
-    sources = list(discover(paths, excluded=excluded))
-    context = project_env_files(sources, configs)
+    sources = list(discover(paths, excluded=excluded, options=discovery))
+    context = project_env_files(sources, configs, discovery)
     context_paths = {source.path for source in context}
     analysed = sources + context
     per_file = _distinct(configs.for_path(source.path) for source in analysed)
     catalog = catalog or make_catalog(project_settings(_distinct([config, *per_file])))
     sdks = shipped_sdks()
-    ctx = ScanContext(catalog, sdks, build_prefilter(catalog, sdks))
+    ctx = ScanContext(catalog, sdks, build_prefilter(catalog, sdks), overlay)
     jobs = worker_count(jobs or os.cpu_count() or 1)
     stages.lap("discover")
     done = [0]
@@ -311,7 +309,8 @@ def run(
     resolver = Resolver(files, catalog)
     routes = resolver.build_routes(files)
     stages.lap("resolve")
-    ignored_paths = git_ignored([facts.path for facts in files if facts.secrets])
+    # keys in a file git ignores (a local .env, checked when named or with --no-respect-gitignore) belong there
+    ignored_paths = frozenset(facts.path for facts in files if facts.secrets and discovery.ignored(facts.path))
     # checks run once per distinct allowed-routes policy (usually one); every other setting is per file
     groups: dict[tuple[str, ...], list[Config]] = {}
     for member in per_file or [config]:
@@ -355,6 +354,8 @@ def run(
         suppressed=suppressed,
         scanned=[source.path for source in sources],
         configs=configs,
+        warnings=discovery.warnings,
+        overlay=overlay,
     )
 
 
@@ -414,42 +415,22 @@ def _locations_used(routes: list[Route], context_paths: set[str]) -> set[tuple[s
     return used
 
 
-def _repo_root(directory: str, cache: dict[str, Optional[str]]) -> Optional[str]:
-    """The nearest folder at or above `directory` holding `.git` (a folder, or a file in a worktree)."""
-    walked = []
-    current = directory
-    while current not in cache:
-        walked.append(current)
-        if os.path.exists(os.path.join(current, ".git")):
-            cache[current] = current
-            break
-        parent = os.path.dirname(current)
-        if parent == current:
-            cache[current] = None
-            break
-        current = parent
-    found = cache[current]
-    for folder in walked:
-        cache[folder] = found
-    return found
-
-
-def project_env_files(sources: Sequence[SourceFile], configs: ConfigSet) -> list[SourceFile]:
+def project_env_files(sources: Sequence[SourceFile], configs: ConfigSet, discovery: Discovery) -> list[SourceFile]:
     """Env-style files (`.env`, `.env.*`, `*.env`) beside each explicitly named file and in every
     parent folder up to the repository root (or the current folder outside a repository).
 
     pre-commit passes only the changed files; their routes still read the project's env files, so
-    those are analysed as context: they fill env lookups but are not checked themselves.
+    those are analysed as context: they fill env lookups but are not checked themselves. An env file
+    git ignores (a developer's own `.env`) is not read unless discovery does not respect git.
     """
     named = {source.path for source in sources}
     found: list[SourceFile] = []
     visited: set[str] = set()
-    roots: dict[str, Optional[str]] = {}
     for source in sources:
         if not source.explicit:
             continue
         start = os.path.dirname(os.path.abspath(source.path))
-        limit = _repo_root(start, roots) or os.path.abspath(".")
+        limit = discovery.git.root_of(start) or os.path.abspath(".")
         directory = posixpath.dirname(source.path)
         while directory not in visited:
             visited.add(directory)
@@ -463,6 +444,8 @@ def project_env_files(sources: Sequence[SourceFile], configs: ConfigSet) -> list
                 if shown in named or file_kind(name) != DOTENV or not os.path.isfile(os.path.join(real, name)):
                     continue
                 if configs.for_path(shown).excluded(shown):
+                    continue
+                if discovery.respect_gitignore and discovery.ignored(shown):
                     continue
                 named.add(shown)
                 found.append(SourceFile(shown, DOTENV))

@@ -49,7 +49,11 @@ class SourceText:
     @classmethod
     def read(cls, path: str) -> "SourceText":
         with open(path, "rb") as handle:
-            raw = handle.read()
+            return cls.of(path, handle.read())
+
+    @classmethod
+    def of(cls, path: str, raw: bytes) -> "SourceText":
+        """The text of `raw` (the bytes of `path`, or stdin's); UnicodeDecodeError when not UTF-8."""
         bom = raw.startswith(codecs.BOM_UTF8)
         text = raw[len(codecs.BOM_UTF8):].decode("utf-8") if bom else raw.decode("utf-8")
         crlf = text.count("\r\n")

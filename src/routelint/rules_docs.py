@@ -43,6 +43,9 @@ class RuleDoc:
     fix_applicability: Optional[str]
     valid: tuple[Example, ...]
     invalid: tuple[Example, ...]
+    precision: str = "high"  # SARIF: very-high | high | medium | low
+    tags: tuple[str, ...] = ()  # SARIF tags: security, correctness, external/cwe/cwe-798, ...
+    security_severity: Optional[float] = None  # GitHub's 0.1-10 scale, on security rules only
 
     @property
     def url(self) -> str:
@@ -78,6 +81,9 @@ def load_rule(path: Path) -> RuleDoc:
         fix_applicability=data.get("fix_applicability"),
         valid=tuple(_example(raw, index) for index, raw in enumerate(data.get("valid", []))),
         invalid=tuple(_example(raw, index) for index, raw in enumerate(data.get("invalid", []))),
+        precision=data.get("precision", "high"),
+        tags=tuple(data.get("tags", ())),
+        security_severity=data.get("security-severity"),
     )
 
 

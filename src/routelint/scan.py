@@ -6,7 +6,7 @@ Returns plain data (FileFacts) so files can fan out over a process pool and resu
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable, Optional
 
 from routelint.budget import BudgetExceeded, file_budget
@@ -30,6 +30,12 @@ class ScanContext:
     catalog: Catalog
     sdks: SdkCatalog
     prefilter: Prefilter
+    overlay: dict[str, bytes] = field(default_factory=dict)  # path -> text read from stdin instead of disk
+
+    def read(self, path: str) -> tuple[Optional[bytes], Optional[str]]:
+        if path in self.overlay:
+            return self.overlay[path], None
+        return read_source(path)
 
 
 Frontend = Callable[[str, str, Catalog, SdkCatalog], FileFacts]
@@ -115,7 +121,7 @@ def prepare_file(source: SourceFile, ctx: ScanContext, force: bool = False) -> O
     """The cheap passes over one file: read, skip binaries, prefilter, keys in raw text. A file that needs
     no frontend is finished here; a candidate comes back as `Pending` for `finish_file`."""
     clock = profile_clock(source.path)
-    data, error = read_source(source.path)
+    data, error = ctx.read(source.path)
     clock.lap("read")
     if data is None:
         return _problem(source, error or "cannot be read") if source.kind in ANALYSED_KINDS else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from routelint.diagnostics import Diagnostic
+from routelint.diagnostics import SAFE, UNSAFE, Diagnostic
 from routelint.engine import RunResult
 from routelint.redact import redact
 
@@ -43,14 +43,58 @@ def summary(result: RunResult) -> dict:
     }
 
 
-def summary_line(result: RunResult) -> str:
+def fixable(diagnostic: Diagnostic, unsafe: bool = False) -> bool:
+    """Would `--fix` (with `--unsafe-fixes` when `unsafe`) change something for this finding?"""
+    fix = diagnostic.fix
+    return fix is not None and bool(fix.edits) and (fix.applicability == SAFE or (unsafe and fix.applicability == UNSAFE))
+
+
+def marker(diagnostic: Diagnostic, unsafe: bool = False) -> str:
+    """Ruff's `[*] ` before a finding `--fix` would fix."""
+    return "[*] " if fixable(diagnostic, unsafe) else ""
+
+
+def summary_line(result: RunResult, unsafe: bool = False) -> str:
     counts = summary(result)
     total = counts["diagnostics"]
     if not total:
-        return f"All checks passed ({counts['files']} files, {counts['routes']} routes)."
-    return (f"Found {_plural(total, 'finding')} ({_plural(counts['errors'], 'error')}, "
-            f"{_plural(counts['warnings'], 'warning')}) in {_plural(counts['files'], 'file')}.")
+        return f"All checks passed ({plural(counts['files'], 'file')}, {plural(counts['routes'], 'route')})."
+    line = (f"Found {plural(total, 'finding')} ({plural(counts['errors'], 'error')}, "
+            f"{plural(counts['warnings'], 'warning')}) in {plural(counts['files'], 'file')}.")
+    return line + fix_hint(result.diagnostics, unsafe)
 
 
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+def fix_hint(diagnostics, unsafe: bool = False) -> str:
+    """'\n[*] 3 fixable with `--fix` (2 hidden fixes can be enabled with `--unsafe-fixes`).'"""
+    ready = sum(1 for diagnostic in diagnostics if fixable(diagnostic, unsafe))
+    hidden = 0 if unsafe else sum(1 for diagnostic in diagnostics if fixable(diagnostic, True)) - ready
+    if not ready and not hidden:
+        return ""
+    hint = f"\n[*] {ready} fixable with `--fix`" if ready else "\nNo fixes available"
+    if hidden:
+        hint += f" ({plural(hidden, 'hidden fix', 'hidden fixes')} can be enabled with `--unsafe-fixes`)"
+    return hint + "."
+
+
+def plural(count: int, noun: str, nouns: str = "") -> str:
+    """'1 file', '2 files', '0 files'; `nouns` for irregular plurals ('1 fix', '2 fixes')."""
+    return f"{count} {noun}" if count == 1 else f"{count} {nouns or noun + 's'}"
+
+
+def fix_note(result: RunResult, diagnostic: Diagnostic) -> str:
+    """'fix (safe): Read the base URL from GEMINI_BASE_URL' for --show-fixes."""
+    fix = diagnostic.fix
+    assert fix is not None
+    return f"fix ({fix.applicability}): {redact(fix.message, result.secrets)}"
+
+
+def notes(result: RunResult, diagnostic: Diagnostic) -> list[str]:
+    """The related locations a finding's message does not already name: 'base URL from app/config.py:6'
+    is said once, in the message, not again below it."""
+    text = message(result, diagnostic)
+    shown = []
+    for what, loc in diagnostic.related:
+        note = f"{what} {loc.path}:{loc.span.line}"
+        if note not in text:
+            shown.append(redact(note, result.secrets))
+    return shown

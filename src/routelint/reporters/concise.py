@@ -6,14 +6,17 @@ from typing import TextIO
 
 from routelint.engine import RunResult
 from routelint.neutralise import terminal
-from routelint.reporters.common import cell_notes, message, summary_line
+from routelint.reporters.common import cell_notes, fix_note, marker, message, summary_line
 
 
 def report(result: RunResult, out: TextIO, options: dict) -> None:
+    unsafe = options.get("unsafe", False)
     note = cell_notes(result)
     for diagnostic in result.diagnostics:
         span = diagnostic.span
-        out.write(f"{terminal(diagnostic.path)}:{span.line}:{span.column}: {diagnostic.code} "
+        out.write(f"{terminal(diagnostic.path)}:{span.line}:{span.column}: {diagnostic.code} {marker(diagnostic, unsafe)}"
                   f"{terminal(message(result, diagnostic))}{terminal(note(diagnostic))}\n")
-    if options.get("summary", True):
-        out.write(summary_line(result) + "\n")
+        if options.get("show_fixes") and diagnostic.fix is not None:
+            out.write(f"  {terminal(fix_note(result, diagnostic))}\n")
+    if options.get("summary", True) and not options.get("quiet"):
+        out.write(summary_line(result, unsafe) + "\n")

@@ -8,15 +8,14 @@ from typing import TextIO
 from routelint.engine import RunResult
 from routelint.neutralise import terminal
 from routelint.redact import redact
-from routelint.reporters.common import cell_notes, message, summary_line
+from routelint.reporters.common import cell_notes, fix_note, marker, message, notes, summary_line
 
 
-def _lines(path: str) -> list[str]:
-    try:
-        with open(path, encoding="utf-8-sig", errors="replace") as handle:
-            return handle.read().splitlines()
-    except OSError:
+def _lines(result: RunResult, path: str) -> list[str]:
+    data = result.source_bytes(path)  # stdin's text for --stdin-filename
+    if data is None:
         return []
+    return data.decode("utf-8-sig", errors="replace").splitlines()
 
 
 def report(result: RunResult, out: TextIO, options: dict) -> None:
@@ -24,18 +23,21 @@ def report(result: RunResult, out: TextIO, options: dict) -> None:
     from rich.markup import escape
     from rich.text import Text
 
-    console = Console(file=out, no_color=options.get("no_color", False), highlight=False, soft_wrap=True,
-                      force_terminal=options.get("color"))
+    from routelint.color import console_options
+
+    color = options.get("color", False) and not options.get("no_color", False)
+    console = Console(file=out, highlight=False, soft_wrap=True, **console_options(color))
+    unsafe = options.get("unsafe", False)
     note = cell_notes(result)
     for path, group in groupby(result.diagnostics, key=lambda diagnostic: diagnostic.path):
-        lines = _lines(path)
+        lines = _lines(result, path)
         console.print(Text(terminal(path), style="bold underline"))
         for diagnostic in group:
             span = diagnostic.span
             style = "bold red" if diagnostic.severity == "error" else "bold yellow"
             console.print(
                 f"  [dim]{span.line}:{span.column}{escape(terminal(note(diagnostic)))}[/dim] [{style}]{diagnostic.code}[/{style}] "
-                f"{escape(terminal(message(result, diagnostic)))} [dim]({diagnostic.name})[/dim]"
+                f"{escape(marker(diagnostic, unsafe))}{escape(terminal(message(result, diagnostic)))} [dim]({diagnostic.name})[/dim]"
             )
             if 0 < span.line <= len(lines):
                 source = lines[span.line - 1]
@@ -50,7 +52,10 @@ def report(result: RunResult, out: TextIO, options: dict) -> None:
                 else:  # redaction or escaping changed the line: point at the start only
                     caret = " " * (min(span.column, len(shown)) - 1) + "^"
                 console.print(Text(" " * len(gutter) + caret[:160], style=style))
-            for what, loc in diagnostic.related:
-                console.print(f"        [dim]{escape(terminal(what))} {escape(terminal(loc.path))}:{loc.span.line}[/dim]")
+            for related in notes(result, diagnostic):
+                console.print(Text("        " + terminal(related), style="dim"))
+            if options.get("show_fixes") and diagnostic.fix is not None:
+                console.print(Text("        " + terminal(fix_note(result, diagnostic)), style="cyan"))
         console.print()
-    console.print(summary_line(result), style="bold" if result.diagnostics else "green")
+    if not options.get("quiet"):
+        console.print(Text(summary_line(result, unsafe)), style="bold" if result.diagnostics else "green")

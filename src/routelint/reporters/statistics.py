@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from typing import TextIO
+from typing import Optional, TextIO
 
 from routelint.engine import RunResult
-from routelint.reporters.common import summary_line
+from routelint.reporters.common import fixable, summary_line
 from routelint.rules_docs import DOCS_URL, rule_meta
 
 
-def rows(result: RunResult) -> list[dict]:
+def rows(result: RunResult, unsafe: bool = False) -> list[dict]:
     counts = Counter(diagnostic.code for diagnostic in result.diagnostics)
+    fixes = Counter(diagnostic.code for diagnostic in result.diagnostics if fixable(diagnostic, unsafe))
     rules = rule_meta()
     severities: dict[str, set[str]] = {}
     for diagnostic in result.diagnostics:
@@ -23,14 +24,19 @@ def rows(result: RunResult) -> list[dict]:
             "name": rules[code].name if code in rules else "",
             "severity": "/".join(sorted(severities[code])),
             "count": count,
+            "fixable": fixes.get(code, 0),
             "url": DOCS_URL.format(code=code),
         }
         for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     ]
 
 
-def report(result: RunResult, out: TextIO, machine: bool = False) -> None:
-    table = rows(result)
+def report(result: RunResult, out: TextIO, machine: bool = False, options: Optional[dict] = None) -> None:
+    """A table (count, code, fixable marker, name, severity), or a JSON array of the rows (`--format
+    json`). Ruff's layout: `[*]` when every finding of the code is fixable, `[-]` when some are."""
+    options = options or {}
+    unsafe = options.get("unsafe", False)
+    table = rows(result, unsafe)
     if machine:
         json.dump(table, out, indent=2)
         out.write("\n")
@@ -38,5 +44,7 @@ def report(result: RunResult, out: TextIO, machine: bool = False) -> None:
     width = max((len(str(row["count"])) for row in table), default=1)
     names = max((len(row["name"]) for row in table), default=0)
     for row in table:
-        out.write(f"{row['count']:>{width}}  {row['code']}  {row['name']:<{names}}  {row['severity']}\n")
-    out.write(summary_line(result) + "\n")
+        mark = "[*]" if row["fixable"] == row["count"] else ("[-]" if row["fixable"] else "   ")
+        out.write(f"{row['count']:>{width}}  {row['code']}  {mark}  {row['name']:<{names}}  {row['severity']}\n")
+    if not options.get("quiet"):
+        out.write(summary_line(result, unsafe) + "\n")
