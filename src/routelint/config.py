@@ -138,10 +138,49 @@ def _shape(value: Any) -> str:
     return names.get(type(value), "a " + type(value).__name__)
 
 
-KEYS = {
-    "select", "extend-select", "ignore", "exclude", "extend-exclude", "per-file-ignores", "severity", "fail-on",
-    "allowed-routes", "catalog", "providers", "fix-env", "root", "respect-gitignore",
-}
+@dataclass(frozen=True)
+class ConfigKey:
+    """One key of `[tool.routelint]`: the schema the README's configuration reference is generated from."""
+
+    name: str
+    type: str
+    default: str
+    description: str
+    example: str
+
+
+SCHEMA: tuple[ConfigKey, ...] = (
+    ConfigKey("root", "bool", "false", "Configuration files further up do not apply (a monorepo service with its own settings).",
+              "root = true"),
+    ConfigKey("select", "list of codes or prefixes", '["RL"]', 'Rules to enable; "ALL" is every rule. A nearer file\'s '
+              "`select` starts over (drops inherited `extend-select`).", 'select = ["RL1", "RL2"]'),
+    ConfigKey("extend-select", "list of codes or prefixes", "[]", "Rules to enable on top of `select`; adds to what outer files set.",
+              'extend-select = ["RL302"]'),
+    ConfigKey("ignore", "list of codes or prefixes", "[]", "Rules to disable.", 'ignore = ["RL101"]'),
+    ConfigKey("per-file-ignores", "table: glob -> list of codes", "{}", "Rules to disable in files matching a glob "
+              "(relative to the project's outermost config file).", 'per-file-ignores = { "tests/*" = ["RL202"] }'),
+    ConfigKey("exclude", "list of globs", "[]", "Files and folders not to check (replaces inherited excludes). A file named "
+              "on the command line is still checked, with a warning, unless `--force-exclude`.", 'exclude = ["tests/fixtures"]'),
+    ConfigKey("extend-exclude", "list of globs", "[]", "More files and folders not to check; adds to what outer files set.",
+              'extend-exclude = ["generated"]'),
+    ConfigKey("respect-gitignore", "bool", "true", "Skip files git ignores (tracked files are always checked); false also "
+              "checks them and lets them feed routes, for an audit of a local setup.", "respect-gitignore = false"),
+    ConfigKey("severity", "table: code -> error | warning", "{}", "Change a rule's severity.", 'severity = { RL302 = "error" }'),
+    ConfigKey("fail-on", "error | warning", '"warning"', "The lowest severity that makes `routelint check` exit 1.",
+              'fail-on = "error"'),
+    ConfigKey("allowed-routes", "list of provider ids", "[]", "Where LLM traffic may go; any other provider is RL103. Empty: "
+              "no policy.", 'allowed-routes = ["flatkey"]'),
+    ConfigKey("catalog", "table: provider id -> { models, models-file }", "{}", "Pin a router's model catalog (RL302): IDs, "
+              "and/or a JSON list or saved `GET /v1/models` response.",
+              '[tool.routelint.catalog.flatkey]\nmodels = ["gpt-5.5"]\nmodels-file = "flatkey-models.json"'),
+    ConfigKey("providers", "array of tables", "[]", "Extra providers (a company gateway), in the format of "
+              "`rules/providers/*.toml`.", '[[tool.routelint.providers]]\nid = "acme-gateway"\nname = "ACME LLM gateway"\n'
+              'kind = "router"\nbase_url = { hosts = ["llm.acme.example"], env = ["ACME_LLM_BASE_URL"] }'),
+    ConfigKey("fix-env", "table: provider id -> VAR or { base-url, key }", "{}", "The environment variables fixes write "
+              "for a provider (a string names the base-URL variable).",
+              'fix-env = { flatkey = { base-url = "LLM_BASE_URL", key = "LLM_API_KEY" } }'),
+)
+KEYS = {key.name for key in SCHEMA}
 
 
 def parse_config(table: dict[str, Any], where: str, base: Path) -> Config:

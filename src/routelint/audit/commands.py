@@ -1,7 +1,9 @@
 """`routelint routes` and `routelint audit` (registered on the main CLI group in cli.py).
 
 Heavy modules are imported inside the commands so `routelint --version` stays fast.
-Exit codes: 0 when the inventory/report was produced, 2 on usage, configuration or internal error.
+Exit codes: 0 when the inventory/report was produced (findings do not change that: an inventory is
+not a lint run), 1 only for `audit --exit-non-zero-on-findings` when there are findings, 2 on usage,
+configuration or internal error.
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ from typing import Optional, Sequence
 
 import click
 
-from routelint.exit_codes import EXIT_CLEAN
+from routelint.color import CHOICES as COLOR_CHOICES
+from routelint.exit_codes import EXIT_CLEAN, EXIT_FINDINGS
 from routelint.exit_codes import fail as _fail
 
 
@@ -59,11 +62,16 @@ def _with_common(func):
 @_with_common
 @click.option("--format", "output_format", type=click.Choice(["table", "json", "csv", "markdown"]), default="table",
               help="Output format (default: table).")
-@click.option("--no-color", is_flag=True, help="Plain text table.")
+@click.option("--color", "color", type=click.Choice(COLOR_CHOICES), default=None,
+              help="Colour of the table: auto (default: on a terminal unless NO_COLOR is set, or when FORCE_COLOR is), always, never.")
+@click.option("--no-color", is_flag=True, help="Same as --color never.")
 @click.option("--output-file", "-o", type=click.Path(dir_okay=False, writable=True), default=None, help="Write the inventory here.")
 def routes(paths: Sequence[str], target: Optional[str], jobs: int, config_path: Optional[str], show_progress: Optional[bool],
-           output_format: str, no_color: bool, output_file: Optional[str]) -> None:
-    """List every route in PATHS: location, SDK, provider, base URL and key sources, models, endpoint features."""
+           output_format: str, color: Optional[str], no_color: bool, output_file: Optional[str]) -> None:
+    """List every route in PATHS: location, SDK, provider, base URL and key sources, models, endpoint features.
+
+    Exit codes: 0 the inventory was printed (findings do not change it), 2 usage, configuration or internal error.
+    """
     from routelint.audit import formats
     from routelint.audit.progress import progress_bar, wants_progress
 
@@ -71,7 +79,9 @@ def routes(paths: Sequence[str], target: Optional[str], jobs: int, config_path: 
     enabled = wants_progress(need_stdout_tty=not output_file) if show_progress is None else show_progress
     with progress_bar(enabled) as progress:
         result, rows = _run(paths, config_path, jobs, target, progress)
-    color = not no_color and not output_file and sys.stdout.isatty()
+    from routelint.color import use_color
+
+    color_on = use_color("never" if no_color else color, None if output_file else sys.stdout)
     if output_file:
         from routelint.safe_io import OutputError, write_output
 
@@ -80,7 +90,7 @@ def routes(paths: Sequence[str], target: Optional[str], jobs: int, config_path: 
         except OutputError as exc:
             raise _fail(str(exc))
     else:
-        formats.write(output_format, result, rows, sys.stdout, target, color=color)
+        formats.write(output_format, result, rows, sys.stdout, target, color=color_on)
     raise click.exceptions.Exit(EXIT_CLEAN)
 
 
@@ -90,11 +100,16 @@ def routes(paths: Sequence[str], target: Optional[str], jobs: int, config_path: 
               help="Write a self-contained HTML report here.")
 @click.option("--markdown", "markdown_path", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write a Markdown report here ('-' for stdout).")
+@click.option("--exit-non-zero-on-findings", is_flag=True, help="Exit 1 when the report lists findings (CI gates).")
+@click.option("--color", "color", type=click.Choice(COLOR_CHOICES), default=None,
+              help="Colour of the progress bar and messages: auto (default), always, never; NO_COLOR / FORCE_COLOR as for check.")
 def audit(paths: Sequence[str], target: Optional[str], jobs: int, config_path: Optional[str], show_progress: Optional[bool],
-          html_path: Optional[str], markdown_path: Optional[str]) -> None:
+          html_path: Optional[str], markdown_path: Optional[str], exit_non_zero_on_findings: bool, color: Optional[str]) -> None:
     """Audit PATHS before a migration: summary, route inventory, findings and per-route smoke-test checklist.
 
     Without --html or --markdown the Markdown report goes to stdout.
+    Exit codes: 0 the report was written, 1 with --exit-non-zero-on-findings when there are findings,
+    2 usage, configuration or internal error.
     """
     from routelint.audit.html import render_html, render_markdown
     from routelint.audit.progress import progress_bar, wants_progress
@@ -102,7 +117,7 @@ def audit(paths: Sequence[str], target: Optional[str], jobs: int, config_path: O
     paths = list(paths) or ["."]
     to_stdout = markdown_path == "-" or (not html_path and not markdown_path)
     enabled = wants_progress(need_stdout_tty=to_stdout) if show_progress is None else show_progress
-    with progress_bar(enabled) as progress:
+    with progress_bar(enabled, color=color) as progress:
         result, rows = _run(paths, config_path, jobs, target, progress)
         outputs = []
         if html_path:
@@ -125,5 +140,10 @@ def audit(paths: Sequence[str], target: Optional[str], jobs: int, config_path: O
         sys.stdout.write(render_markdown(result, rows, paths=paths, target=target))
     else:
         written = ", ".join(path for path, _ in outputs)
-        click.echo(f"Wrote {written}: {len(rows)} routes, {len(result.diagnostics)} findings in {result.files_seen} files.")
+        from routelint.reporters.common import plural
+
+        click.echo(f"Wrote {written}: {plural(len(rows), 'route')}, {plural(len(result.diagnostics), 'finding')} in "
+                   f"{plural(result.files_seen, 'file')}.")
+    if exit_non_zero_on_findings and result.diagnostics:
+        raise click.exceptions.Exit(EXIT_FINDINGS)
     raise click.exceptions.Exit(EXIT_CLEAN)

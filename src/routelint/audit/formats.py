@@ -118,7 +118,9 @@ def markdown_table(result: RunResult, rows: list[InventoryRow], target: Optional
 
 
 def write_markdown(result: RunResult, rows: list[InventoryRow], out: TextIO, target: Optional[str]) -> None:
-    out.write(f"# Route inventory\n\n{len(rows)} routes in {result.files_seen} files.\n\n")
+    from routelint.reporters.common import plural
+
+    out.write(f"# Route inventory\n\n{plural(len(rows), 'route')} in {plural(result.files_seen, 'file')}.\n\n")
     out.write(markdown_table(result, rows, target))
 
 
@@ -134,8 +136,10 @@ def write_table(result: RunResult, rows: list[InventoryRow], out: TextIO, target
         is_terminal = False
     # a terminal gets its own width; a file or pipe gets room enough that cells rarely wrap
     console = Console(file=out, no_color=not color, highlight=False, soft_wrap=False,
-                      force_terminal=None if color else False, width=None if is_terminal else 200)
-    table = Table(title=f"{len(rows)} routes", show_lines=True, expand=False)
+                      force_terminal=bool(color), width=None if is_terminal else 200)
+    from routelint.reporters.common import plural
+
+    table = Table(title=plural(len(rows), "route"), show_lines=True, expand=False)
     for name in ("Location", "SDK", "Provider", "Base URL (source)", "Key source", "Models", "Features"):
         table.add_column(name, overflow="fold")
     if target:

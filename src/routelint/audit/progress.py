@@ -22,15 +22,19 @@ def wants_progress(*, need_stdout_tty: bool = False) -> bool:
 
 
 @contextmanager
-def progress_bar(enabled: bool) -> Iterator[Optional[ProgressCallback]]:
-    """Yields `callback(phase, done, total)` for `engine.run(progress=...)`, or None when disabled."""
+def progress_bar(enabled: bool, color: Optional[str] = None) -> Iterator[Optional[ProgressCallback]]:
+    """Yields `callback(phase, done, total)` for `engine.run(progress=...)`, or None when disabled.
+    `color` is the --color choice (NO_COLOR / FORCE_COLOR decide under auto, as for every command)."""
     if not enabled:
         yield None
         return
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    console = Console(stderr=True)
+    from routelint.color import use_color
+
+    colored = use_color(color, sys.stderr)
+    console = Console(stderr=True, no_color=not colored, color_system="standard" if colored else None)
     progress = Progress(
         TextColumn("[bold]{task.description:<18}"),
         BarColumn(),
