@@ -254,7 +254,7 @@ def parse_config(table: dict[str, Any], where: str, base: Path) -> Config:
     config.root = table.get("root") is True
     if "respect-gitignore" in table:
         if not isinstance(table["respect-gitignore"], bool):
-            raise ConfigError(f"{where}: respect-gitignore must be true or false, not {table['respect-gitignore']!r}")
+            raise ConfigError(f"{where}: respect-gitignore must be true or false, not {_shape(table['respect-gitignore'])}")
         config.respect_gitignore = table["respect-gitignore"]
     if "fix-env" in table:
         raw = table["fix-env"]
