@@ -27,21 +27,7 @@ MIN_EXAMPLES = 3
 
 # Examples the engine does not handle yet, keyed "CODE:example name" -> why. Each is an
 # xfail(strict=True), so fixing the engine turns it into a failure that asks for the entry's removal.
-KNOWN_GAPS: dict[str, str] = {  # "CODE:example name" -> why the engine does not meet it yet
-    # optional sink keys of rules/sdks/ (documented in sdks.py) that the Python evaluator does not read yet
-    "RL201:haystack Secret.from_env_var names another provider's key":
-        "env_getters (haystack.toml): Secret.from_env_var('NAME') is an env lookup of NAME",
-    "RL301:ag2 agent llm_config dict holding the config list":
-        "a dotted list_param (ag2.toml: llm_config.config_list) reaching into a dict argument",
-    "RL301:ag2 LLMConfig keywords as its one entry":
-        "entry_kwargs (ag2.toml): a router's own keywords form one entry when config_list is absent",
-    "RL301:ag2 api_type google entry is gemini's native api":
-        "provider_param/provider_table (ag2.toml): api_type='google' makes the entry Gemini's native API",
-    "RL401:legacy completions wrapper built in one module and invoked in another":
-        "methods (langchain.toml): llm.invoke() on a completions wrapper is a completions.create call",
-    "RL102:init_chat_model ollama provider wants the host root":
-        "provider_param/provider_table (langchain.toml): model_provider='ollama' is ChatOllama, not an openai route",
-}
+KNOWN_GAPS: dict[str, str] = {}  # "CODE:example name" -> why the engine does not meet it yet
 
 
 def _example_id(code: str, kind: str, index: int, example: Example) -> str:

@@ -143,6 +143,14 @@ class RouteSite:
     # where the key meets the route in this file: the key argument, the `"api_key"` entry of a splatted
     # dict, the Authorization header of a raw request (None when the SDK reads its implicit variable)
     api_key_span: Optional[Span] = None
+    # request methods of the object this site builds, as (method, endpoint): `llm.invoke(...)` in
+    # another module calls the endpoint its route's SDK says (an EndpointCall's `method:<name>`)
+    methods: tuple[tuple[str, str], ...] = ()
+
+
+# an EndpointCall.endpoint of `method:<name>`: `llm.invoke(...)` on a client of another module; the
+# resolver turns it into the endpoint the route's SDK says that method calls (RouteSite.methods)
+METHOD_CALL = "method:"
 
 
 @dataclass

@@ -4,7 +4,7 @@ project's env files, and classify each route's provider with the catalog."""
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterable, Optional
 
 from routelint.catalog.model import Catalog, Provider
@@ -14,6 +14,7 @@ from routelint.modules import stem_index, targets
 from routelint.facts import (
     ENV,
     LITERAL,
+    METHOD_CALL,
     ORIGIN_ENV_FILE,
     REF,
     UNKNOWN_VALUE,
@@ -194,7 +195,10 @@ class Resolver:
                 if route_id is None and call.route_ref is not None:
                     route_id = self.route_for_ref(call.route_ref, call.path)
                 route = routes.get(route_id or "")
-                if route is not None:
+                if route is not None and call.endpoint.startswith(METHOD_CALL):  # `llm.invoke(...)` elsewhere
+                    endpoint = dict(route.site.methods).get(call.endpoint[len(METHOD_CALL):])
+                    call = replace(call, endpoint=endpoint) if endpoint else None
+                if route is not None and call is not None:
                     route.calls.append((call, self.resolve(call.model, call.path)))
         return list(routes.values())
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import ast
 from typing import Optional
 
-from routelint.facts import UNKNOWN, EndpointCall, Location, Value
+from routelint.facts import METHOD_CALL, UNKNOWN, EndpointCall, Location, Value
 from routelint.frontends.python import http
 from routelint.frontends.python.legacy import LegacyGlobals
 from routelint.frontends.python.sinks import Sinks
@@ -66,6 +66,13 @@ class EndpointCalls:
                 route_ref = sinks.client_ref(current)
         if route_id in sinks.http_clients and len(names) == 1 and names[0] in HTTP_METHODS:
             self.http_client_call(node, route_id)  # type: ignore[arg-type]
+            return
+        if len(names) == 1 and (route_id is not None or route_ref is not None):
+            # `llm.invoke(...)`: a request method of what a sink returns (data: the sink's `methods`)
+            sink = sinks.sink_of.get(route_id or "")
+            endpoint = sink.method_endpoint(names[0]) if sink is not None else None
+            if endpoint is not None or (route_id is None and route_ref is not None):
+                self.record(node, endpoint or METHOD_CALL + names[0], route_id, route_ref)
             return
         if (route_id is None and route_ref is None) or len(names) < 2:
             return

@@ -42,9 +42,11 @@ class Names(Protocol):
 
 
 class Evaluator:
-    def __init__(self, names: Names) -> None:
+    def __init__(self, names: Names, env_getters: frozenset[str] = frozenset(), passthrough: frozenset[str] = frozenset()) -> None:
         self.names = names
         self.source = names.source
+        self.env_getters = ENV_GETTERS | env_getters  # SDK helpers that read the variable arg 0 names (data)
+        self.passthrough = passthrough  # secret wrappers that return their first argument (data)
 
     def loc(self, node: ast.AST) -> Location:
         return self.source.loc(node)
@@ -175,8 +177,10 @@ class Evaluator:
 
     def _call(self, node: ast.Call, depth: int) -> Value:
         qualified = self.names.qualified(node.func) or ""
-        if qualified in ENV_GETTERS or qualified.endswith("decouple.config"):
+        if qualified in self.env_getters or qualified.endswith("decouple.config"):
             return self._env_call(node, depth)
+        if qualified in self.passthrough and node.args:
+            return self.evaluate(node.args[0], depth + 1)
         if qualified == "str" and len(node.args) == 1:
             return self.evaluate(node.args[0], depth + 1)
         if qualified in PATH_JOINS and node.args and not node.keywords:

@@ -49,6 +49,7 @@ class Sinks:
         self.call_sites: dict[int, int] = {}  # function -> call sites bound so far (bounded)
         self.bound_calls: dict[int, Optional[str]] = {}  # call site -> route of the client it returns
         self.parametrised: dict[int, list[tuple[ast.Call, Sink]]] = {}
+        self.sink_of: dict[str, Sink] = {}  # route id -> the sink that built it (its request methods)
 
     @property
     def path(self) -> str:
@@ -220,12 +221,23 @@ class Sinks:
         self.switchable.append((record, sink))
 
     def router_routes(self, call: ast.Call, sink: Sink) -> None:
-        """`Router(model_list=[{"litellm_params": {...}}, ...])`: one route per entry."""
-        keywords, _ = self.arguments(call)
-        entries = keywords.get(sink.list_param or "")
-        if isinstance(entries, ast.Name):
-            entries = self.sym.module.values.get(entries.id, entries)
-        if not isinstance(entries, ast.List):
+        """`Router(model_list=[{"litellm_params": {...}}, ...])`: one route per entry; a dotted list
+        parameter reaches into a dict argument (`llm_config={"config_list": [...]}`); with
+        `entry_kwargs`, a router given no list is one entry of its own keywords."""
+        keywords, positional = self.arguments(call)
+        head, *path = (sink.list_param or "").split(".")
+        entries = keywords.get(head)
+        for part in path:
+            entries = dict(self.sym.entries(entries)).get(part) if entries is not None else None
+        for _ in range(MAX_CLIENT_DEPTH):
+            bound = self.sym.bound_expression(entries) if entries is not None else None
+            if bound is None:
+                break
+            entries = bound
+        if entries is None and sink.entry_kwargs and head not in keywords:
+            self.make_route(call, sink, keywords, positional)
+            return
+        if not isinstance(entries, (ast.List, ast.Tuple)):
             return
         for element in entries.elts:
             params: ast.expr = element
@@ -361,11 +373,15 @@ class Sinks:
             prefix, written, sent = self.sdks.split_model(sink.model_prefixes, model.text)
             if prefix is not None and written:
                 model = model.with_(text=sent, quote=None)  # the ID that reaches the endpoint
-            if prefix is not None:
-                if base_node is None:
-                    base = self.implicit(prefix.base_env, call) if prefix.base_env else UNKNOWN_VALUE
-                if key_node is None:
-                    api_key = self.implicit(prefix.key_env, call) if prefix.key_env else UNKNOWN_VALUE
+        if sink.provider_param and sink.provider_param in keywords:  # `model_provider="ollama"`, `"api_type": "google"`
+            named = self.evaluate(keywords[sink.provider_param])
+            spec = self.sdks.provider_spec(sink.provider_table, named.text) if named.text and not named.partial else None
+            prefix = spec or prefix
+        if prefix is not None:
+            if base_node is None:
+                base = self.implicit(prefix.base_env, call) if prefix.base_env else UNKNOWN_VALUE
+            if key_node is None:
+                api_key = self.implicit(prefix.key_env, call) if prefix.key_env else UNKNOWN_VALUE
         site = RouteSite(
             id=route_id,
             path=self.path,
@@ -377,6 +393,7 @@ class Sinks:
             consumer=CONSUMER_HTTP if sink.kind in ("http", "http-client") else "sdk",
             default_endpoint=self.endpoint_of(sink, keywords),
             api_key_span=self._written_at(key_node),
+            methods=sink.methods,
         )
         if prefix is not None:
             site.implied_provider = prefix.provider
@@ -416,6 +433,7 @@ class Sinks:
         return self.span(self.sym.binding_of(node) or node) if node is not None else None
 
     def _add_site(self, site: RouteSite, sink: Sink) -> None:
+        self.sink_of[site.id] = sink
         if sink.kind == "http-client":
             self.http_clients.add(site.id)
         if site.default_endpoint or site.endpoint:

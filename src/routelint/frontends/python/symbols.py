@@ -24,7 +24,8 @@ FIELD_FACTORIES = ("Field", "field")
 
 
 class Symbols:
-    def __init__(self, path: str, source: SourceText) -> None:
+    def __init__(self, path: str, source: SourceText, env_getters: frozenset[str] = frozenset(),
+                 passthrough: frozenset[str] = frozenset()) -> None:
         self.path = path
         self.source = source
         self.imports: dict[str, str] = {}  # local name -> qualified dotted name
@@ -34,7 +35,7 @@ class Symbols:
         self.classes: dict[str, ClassInfo] = {}
         self.functions: dict[str, Scope] = {}  # module-level functions, known before their bodies are walked
         self.env_writes: dict[str, Value] = {}
-        self.eval = Evaluator(self)
+        self.eval = Evaluator(self, env_getters, passthrough)
         self._evaluating: set[tuple[int, str]] = set()
         self.assumed: dict[int, int] = {}  # branch taken at each `if` / conditional expression, on this path
         self.met: dict[int, int] = {}  # branch points met while evaluating with no assumption: id -> branches

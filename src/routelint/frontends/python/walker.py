@@ -61,7 +61,7 @@ def _returns(node: ast.AST) -> list[ast.expr]:
 class ModuleWalker:
     def __init__(self, path: str, source: SourceText, catalog: Catalog, sdks: SdkCatalog) -> None:
         self.facts = FileFacts(path=path, kind="python", parsed=True)
-        self.sym = Symbols(path, source)
+        self.sym = Symbols(path, source, sdks.env_getters, sdks.passthrough)
         self.sinks = Sinks(self.sym, self.facts, catalog, sdks)
         self.legacy = LegacyGlobals(self.sym, self.facts, sdks)
         self.calls = EndpointCalls(self.sinks, self.legacy)
