@@ -467,3 +467,45 @@ def test_fix_leaves_read_only_files_alone_and_says_so(tree):
     result = run_cli("check", "--no-cache", "--fix", ".", cwd=root)
     assert (root / "app.py").read_bytes() == before and stat.S_IMODE(os.stat(root / "app.py").st_mode) == 0o444
     assert "app.py: not fixed: the file is read-only (mode 0444)" in result.output
+
+
+# --------------------------------------------------------------------------- strict suppressions
+
+PASTED = 'from openai import OpenAI\nc = OpenAI(base_url="https://generativelanguage.googleapis.com/v1beta/")'
+
+
+@pytest.mark.parametrize("comment", ["# routelint: ignore [RL102]", "# routelint: ignore[RL102", "# routelint: ignore-RL102",
+                                     "# routelint: ignore(RL102)", "# routelint: ignore[]", "# routelint: ignored"])
+def test_a_malformed_suppression_suppresses_nothing_and_is_rl002(tree, comment):
+    root = tree({"app.py": f"{PASTED}  {comment}\n"})
+    _, document = run_json("--no-cache", "--select", "RL1,RL002", ".", cwd=root)
+    codes = {(d["code"], d["line"]) for d in document["diagnostics"]}
+    assert ("RL102", 2) in codes and ("RL002", 2) in codes
+    message = next(d["message"] for d in document["diagnostics"] if d["code"] == "RL002")
+    assert message.startswith("malformed suppression")
+
+
+@pytest.mark.parametrize("comment", ["# routelint: ignore[RL102]", "# noqa: E501 # routelint: ignore[RL102] reason",
+                                     "# routelint: ignore", "# type: ignore # noqa: RL102"])
+def test_well_formed_suppressions_at_the_start_of_a_comment(tree, comment):
+    root = tree({"app.py": f"{PASTED}  {comment}\n"})
+    _, document = run_json("--no-cache", "--select", "RL102,RL002", ".", cwd=root)
+    assert document["diagnostics"] == []
+
+
+def test_a_directive_inside_prose_is_not_a_suppression(tree):
+    root = tree({"app.py": f"{PASTED}  # to silence this, write routelint: ignore[RL102]\n"})
+    _, document = run_json("--no-cache", "--select", "RL102,RL002", ".", cwd=root)
+    assert [d["code"] for d in document["diagnostics"]] == ["RL102"]
+
+
+@pytest.mark.parametrize("kind, name", [("python", "s.py"), ("dotenv", ".env"), ("yaml", "c.yaml"), ("toml", "c.toml")])
+def test_suppression_parsing_is_linear_on_a_long_line(kind, name):
+    from routelint.suppressions import find_suppressions
+
+    text = "x = 1  # " + "# routelint: ignore[" * 5000 + "\n"  # 100 KB: 27 s when each '[' rescanned the line
+    with Within(5):
+        found = find_suppressions(kind, name, text)
+    assert len(found) == 5000 and all(item.malformed for item in found)
+    with Within(5):
+        find_suppressions(kind, name, "x = 1  # " + "noqa: RL1 " * 10_000 + "\n")

@@ -391,7 +391,7 @@ def _apply_suppressions(
                 code=UNUSED_CODE,
                 name=doc.name,
                 severity=configs.for_path(suppression.path).severity.get(UNUSED_CODE, doc.severity),
-                message=unused_message(idle, unknown),
+                message=unused_message(idle, unknown, suppression.malformed),
                 path=suppression.path,
                 span=suppression.span,
                 identity="suppression:" + ",".join(suppression.codes or ("*",)),

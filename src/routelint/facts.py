@@ -205,6 +205,7 @@ class Suppression:
     codes: tuple[str, ...]  # empty = all codes
     span: Span
     end_line: int = 0  # last line it covers (a Python statement's first line covers the statement); 0 = `line` only
+    malformed: str = ""  # why a malformed directive suppresses nothing (reported as RL002); "" = well-formed
 
 
 @dataclass

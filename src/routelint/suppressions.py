@@ -7,6 +7,13 @@ INI, ...):
     # routelint: ignore                     every code
     # noqa: RL201                           flake8/Ruff style; non-RL codes in the list are not ours
 
+Directives are strict. One counts only at the start of a comment (`# routelint: ...`) or of a later
+`#` part of it (`# noqa: E501 # routelint: ignore[RL101]`), never inside prose. After `ignore` comes
+either nothing (every code: exactly `# routelint: ignore`) or `[CODES]`, then the end of the comment
+or a space and a reason. Anything else (`ignore [RL202]`, `ignore[RL202`, `ignore-RL202`,
+`ignore(RL202)`, `ignore[]`) is malformed: it suppresses nothing and is reported as RL002, so a typo
+never silences every code on a line.
+
 A suppression applies to findings reported on its own line; in Python, a suppression on the first
 line of a statement applies to the whole statement (a multi-line call, a triple-quoted string).
 A bare `# noqa` (no codes) belongs to other tools and is ignored. JSON has no comments: use
@@ -30,12 +37,11 @@ from routelint.facts import Span, Suppression
 
 UNUSED_CODE = "RL002"
 
-_ROUTELINT = re.compile(r"routelint\s*:\s*ignore\b(?:\[(?P<codes>[^\]\n]*)\])?", re.IGNORECASE)
-_NOQA = re.compile(r"\bnoqa\s*:\s*(?P<codes>[A-Za-z]+[0-9]+(?:[\s,]+[A-Za-z]+[0-9]+)*)", re.IGNORECASE)
+# each is matched at the start of one `#` part of a comment (bounded text: no rescans)
+_ROUTELINT = re.compile(r"routelint\s*:\s*ignore", re.IGNORECASE)
+_CODES = re.compile(r"\[([A-Za-z]+[0-9]*(?:(?:\s*,\s*|\s+)[A-Za-z]+[0-9]*)*)\](?=\s|$)")
+_NOQA = re.compile(r"noqa\s*:\s*(?P<codes>[A-Za-z]+[0-9]+(?:[\s,]+[A-Za-z]+[0-9]+)*)", re.IGNORECASE)
 _CODE_SPLIT = re.compile(r"[\s,]+")
-# a line that may hold one of our suppressions: `routelint: ignore`, a bare `noqa`, or a `noqa` list
-# naming an RL code (`# noqa: E501` is another tool's business and costs nothing here)
-_MARKER = re.compile(r"routelint|noqa(?!\s*:)|noqa\s*:[^\n]*\bRL", re.IGNORECASE)
 
 # text files (no frontend) whose comments start with '#': suppressions work there too
 _HASH_COMMENT_SUFFIXES = (
@@ -61,15 +67,39 @@ def _codes(raw: Optional[str]) -> tuple[str, ...]:
     return tuple(code.upper() for code in _CODE_SPLIT.split(raw.strip()) if code)
 
 
-def parse_comment(comment: str) -> list[tuple[int, int, tuple[str, ...]]]:
-    """(start, end, codes) of each suppression in the text of one comment; codes () = every code."""
-    found = []
-    for match in _ROUTELINT.finditer(comment):
-        found.append((match.start(), match.end(), _codes(match.group("codes"))))
-    for match in _NOQA.finditer(comment):
-        ours = tuple(code for code in _codes(match.group("codes")) if code.startswith("RL"))
-        if ours:  # a noqa list without RL codes is another tool's business
-            found.append((match.start(), match.end(), ours))
+def parse_comment(comment: str) -> list[tuple[int, int, tuple[str, ...], str]]:
+    """(start, end, codes, malformed) of each directive in the text of one comment (starting at its
+    `#`); codes () = every code; `malformed` says why a `routelint:` directive suppresses nothing.
+
+    The comment is split at each `#` once, and a directive is matched only at the start of a part:
+    linear in the comment, whatever it holds."""
+    found: list[tuple[int, int, tuple[str, ...], str]] = []
+    position = 0
+    for part in comment.split("#"):
+        start = position + len(part) - len(part.lstrip())
+        body = part.strip()
+        position += len(part) + 1
+        lowered = body[:9].lower()
+        if lowered.startswith("routelint"):
+            match = _ROUTELINT.match(body)
+            if match is None:
+                continue  # `routelint` in words of its own: not a directive
+            rest = body[match.end():]
+            if not rest:
+                found.append((start, start + match.end(), (), ""))
+                continue
+            codes = _CODES.match(rest)
+            if codes is not None:
+                found.append((start, start + match.end() + codes.end(), _codes(codes.group(1)), ""))
+                continue
+            found.append((start, start + len(body), (), f"`ignore` must be followed by [CODES] or nothing, not {rest[:20]!r}"))
+        elif lowered.startswith("noqa"):
+            match = _NOQA.match(body)
+            if match is None:
+                continue  # a bare `noqa`, or another tool's codes
+            ours = tuple(code for code in _codes(match.group("codes")) if code.startswith("RL"))
+            if ours:  # a noqa list without RL codes is another tool's business
+                found.append((start, start + match.end(), ours, ""))
     return found
 
 
@@ -137,11 +167,11 @@ def find_suppressions(kind: str, path: str, text: str) -> list[Suppression]:
         return suppressions_in(path, text)
     if not supports_comments(kind, path):
         return []
-    hinted = "routelint" in text or "noqa" in text or "NOQA" in text or "ROUTELINT" in text
-    if not hinted or not _MARKER.search(text):  # plain `in` first: most files hold neither word
+    lowered = text.lower()
+    if "routelint" not in lowered and "noqa" not in lowered:  # most files hold neither word
         return []
     lines = text.splitlines()
-    marked = {number for number, line in enumerate(lines, start=1) if _MARKER.search(line)}
+    marked = {number for number, line in enumerate(lowered.splitlines(), start=1) if "routelint" in line or "noqa" in line}
     if not marked:
         return []
     comments: Optional[list[tuple[int, int, str]]] = None
@@ -157,15 +187,15 @@ def find_suppressions(kind: str, path: str, text: str) -> list[Suppression]:
             if start is not None:
                 comments.append((number, start, line[start:]))
     found = [
-        (line, column, start, end, codes)
+        (line, column, start, end, codes, malformed)
         for line, column, comment in comments
-        for start, end, codes in parse_comment(comment)
+        for start, end, codes, malformed in parse_comment(comment)
     ]
     extents = statement_extents(text) if python and found else {}
     return [
         Suppression(path=path, line=line, codes=codes, span=Span(line, column + start + 1, line, column + end + 1),
-                    end_line=extents.get(line, line))
-        for line, column, start, end, codes in found
+                    end_line=extents.get(line, line), malformed=malformed)
+        for line, column, start, end, codes, malformed in found
     ]
 
 
@@ -204,6 +234,8 @@ def apply(
     every: list[Suppression] = []
     for suppression in suppressions:
         every.append(suppression)
+        if suppression.malformed:
+            continue  # suppresses nothing
         for line in range(suppression.line, max(suppression.line, suppression.end_line) + 1):
             by_line.setdefault((suppression.path, line), []).append(suppression)
     used: dict[int, set[str]] = {}
@@ -224,6 +256,9 @@ def apply(
         matched = used.get(id(suppression), set())
         if not enabled(UNUSED_CODE, suppression.path):
             continue
+        if suppression.malformed:
+            result.unused.append((suppression, (), ()))
+            continue
         if not suppression.codes:
             if not matched and all(enabled(code, suppression.path) for code in known if code != UNUSED_CODE):
                 result.unused.append((suppression, (), ()))
@@ -239,7 +274,9 @@ def apply(
     return result
 
 
-def unused_message(idle: tuple[str, ...], unknown: tuple[str, ...]) -> str:
+def unused_message(idle: tuple[str, ...], unknown: tuple[str, ...], malformed: str = "") -> str:
+    if malformed:
+        return f"malformed suppression: {malformed}; it suppresses nothing (write `routelint: ignore[CODE]`)"
     parts = []
     if unknown:
         parts.append(f"{', '.join(unknown)} {'is' if len(unknown) == 1 else 'are'} not a routelint rule code")
@@ -274,12 +311,11 @@ def _with_codes(body: str, kind: str, path: str, codes: Sequence[str]) -> str:
     start = comment_start(body, python)
     if start is not None:
         comment = body[start:]
-        match = _ROUTELINT.search(comment)
-        if match and match.group("codes") is not None:
-            merged = list(_codes(match.group("codes")))
-            merged += [code for code in codes if code not in merged]
-            replacement = f"routelint: ignore[{', '.join(merged)}]"
-            return body[: start + match.start()] + replacement + body[start + match.end():]
+        for begin, end, present, malformed in parse_comment(comment):
+            if present and not malformed and comment[begin:begin + 9].lower() == "routelint":
+                merged = list(present) + [code for code in codes if code not in present]
+                replacement = f"routelint: ignore[{', '.join(merged)}]"
+                return body[: start + begin] + replacement + body[start + end:]
     tag = f"# routelint: ignore[{', '.join(codes)}]"
     return (body.rstrip() + "  " + tag) if body.strip() else tag
 
