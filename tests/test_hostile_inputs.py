@@ -509,3 +509,31 @@ def test_suppression_parsing_is_linear_on_a_long_line(kind, name):
     assert len(found) == 5000 and all(item.malformed for item in found)
     with Within(5):
         find_suppressions(kind, name, "x = 1  # " + "noqa: RL1 " * 10_000 + "\n")
+
+
+SIX_KEYS = {
+    "a.py": ("https://openrouter.ai/api/v1", OPENROUTER_KEY),
+    "b.py": ("https://generativelanguage.googleapis.com/v1beta/openai/", GEMINI_KEY),
+    "c.py": ("https://api.groq.com/openai/v1", "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"),
+    "d.py": ("https://router.flatkey.ai/v1", "sk-fk-bkgSWR2K8XTOpczY7JPCmUqRqT4Yd8VPpGLlI4o7"),
+    "e.py": ("https://api.deepseek.com", "sk-3f9a1c0b7e6d4a2f8b5c9e1d7a3f6b2c"),
+    "f.py": ("https://generativelanguage.googleapis.com/v1beta/openai/", "AIzaTshyPli1QHJukHeTxKeROpPDPMeRKKZKsar"),
+}
+
+
+def test_fix_converges_in_one_invocation_with_a_shared_env_template(tree):
+    """Six files with keys and one .env.example: every fix appends a line to the template; they used to
+    conflict (one per pass: "2 remaining" after the first --fix)."""
+    files = {name: f'from openai import OpenAI\nclient = OpenAI(base_url="{url}", api_key="{key}")\n'
+             for name, (url, key) in SIX_KEYS.items()}
+    root = tree({**files, ".env.example": "# copy to .env\n"})
+    _, before = run_json("--no-cache", "--select", "RL202", ".", cwd=root)
+    assert len(before["diagnostics"]) == 6
+    result = run_cli("check", "--no-cache", "--fix", "--unsafe-fixes", "--select", "RL202", ".", cwd=root)
+    assert result.exit_code == 0 and "6 fixed, 0 remaining" in result.output
+    template = (root / ".env.example").read_text(encoding="utf-8")
+    assert template.splitlines()[1:] == sorted(set(template.splitlines()[1:])) and len(template.splitlines()) >= 6
+    snapshot = {path.name: path.read_bytes() for path in root.iterdir() if path.is_file()}
+    again = run_cli("check", "--no-cache", "--fix", "--unsafe-fixes", "--select", "RL202", ".", cwd=root)
+    assert "0 fixed, 0 remaining" in again.output
+    assert snapshot == {path.name: path.read_bytes() for path in root.iterdir() if path.is_file()}

@@ -187,14 +187,20 @@ def _changes(source: SourceText, fix: Fix, path: Optional[str] = None) -> Option
     return changes
 
 
-def _conflicts(change: _Change, accepted: list[_Change]) -> bool:
+def _whole_lines(change: _Change, text: str) -> bool:
+    """An insertion of whole lines at a line start (`VAR=` appended to an env template)."""
+    return (change.start == change.end and change.content.endswith("\n")
+            and (change.start == 0 or text[change.start - 1] == "\n"))
+
+
+def _conflicts(change: _Change, accepted: list[_Change], text: str = "") -> bool:
     for other in accepted:
         if change == other:
             continue
         if change.start == change.end and other.start == other.end:
-            if change.start == other.start:
-                return True  # two different insertions at one place: order would be arbitrary
-            continue
+            if change.start == other.start and not (_whole_lines(change, text) and _whole_lines(other, text)):
+                return True  # two different insertions inside a line: their order would change the meaning
+            continue  # whole lines added at one place (template appends): all land, in a fixed order
         if change.start < other.end and other.start < change.end:
             return True
         for insertion, span in ((change, other), (other, change)):
@@ -204,7 +210,7 @@ def _conflicts(change: _Change, accepted: list[_Change]) -> bool:
 
 
 def _apply(text: str, changes: list[_Change]) -> str:
-    unique = sorted(set(changes), key=lambda change: (change.start, change.end))
+    unique = sorted(set(changes), key=lambda change: (change.start, change.end, change.content))
     pieces, cursor = [], 0
     for change in unique:
         pieces.append(text[cursor:change.start])
@@ -278,7 +284,8 @@ def fix_pass(result, roots: Sequence[str], *, unsafe: bool, write: bool, outcome
             per_path[path] = changes
         if primary not in per_path:
             continue
-        if any(_conflicts(change, taken.get(path, [])) for path, changes in per_path.items() for change in changes):
+        if any(_conflicts(change, taken.get(path, []), sources[path].text)  # type: ignore[union-attr]
+               for path, changes in per_path.items() for change in changes):
             continue  # deferred to the next pass
         for path, changes in per_path.items():
             taken.setdefault(path, []).extend(changes)
