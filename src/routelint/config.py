@@ -277,7 +277,7 @@ def read_table(path: Path) -> Optional[dict[str, Any]]:
     from routelint.safe_io import MAX_INPUT_BYTES, UnsafePath, read_bounded
 
     try:
-        data = tomllib.loads(read_bounded(str(path), MAX_INPUT_BYTES).decode("utf-8"))
+        data = tomllib.loads(read_bounded(str(path), MAX_INPUT_BYTES).decode("utf-8-sig"))  # a BOM is harmless
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
     except UnsafePath as exc:
