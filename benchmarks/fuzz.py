@@ -34,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     print("| property | inputs | outcome |\n|---|---:|---|")
     for block in re.split(r"\n(?=tests/test_fuzz\.py::)", completed.stdout):
         name = re.match(r"tests/test_fuzz\.py::(\w+)", block)
-        counts = re.findall(r"(\d+) passing examples?, (\d+) failing examples?, (\d+) invalid", block)
+        counts = re.findall(r"(\d+) passing, (\d+) failing, and (\d+) invalid", block)
         if name and counts:
             passing, failing, _ = (int(value) for value in counts[0])
             total += passing + failing
