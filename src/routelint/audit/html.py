@@ -8,19 +8,21 @@ through `redact()` (with the run's secrets) and then `html.escape()`.
 from __future__ import annotations
 
 import html
+import re
 from collections import Counter
 from typing import Iterable, Optional, Sequence
 
 from routelint import __version__
 from routelint.audit.formats import base_text, md_cell, models_text, target_text
 from routelint.neutralise import data, terminal
-from routelint.audit.inventory import InventoryRow, SourceLines, by_provider, by_rule
+from routelint.audit.inventory import InventoryRow, SourceLines, by_provider, by_rule, checklist_rules
 from routelint.diagnostics import Diagnostic
 from routelint.engine import RunResult
 from routelint.redact import redact
 
 EXCERPT_CONTEXT = 2
 EXCERPT_MAX_LINES = 9
+OPEN_FINDINGS = 50  # a report with more findings than this starts with every file's section folded
 PALETTE = ("#2563eb", "#059669", "#d97706", "#dc2626", "#7c3aed", "#0891b2", "#db2777", "#65a30d", "#475569")
 
 CSS = """
@@ -42,7 +44,12 @@ svg text { fill: var(--fg); font: 11.5px system-ui, sans-serif; }
 table { border-collapse: collapse; width: 100%; margin: 8px 0 16px; }
 th, td { text-align:left; vertical-align:top; border:1px solid var(--line); padding:6px 8px; }
 th { background: var(--panel); }
-td code, li code { word-break: break-all; }
+td code, li code { word-break: normal; overflow-wrap: normal; }
+nav.toc ol { columns: 2; column-gap: 32px; padding-left: 20px; margin: 6px 0 16px; } nav.toc li { break-inside: avoid; }
+details.file { border:1px solid var(--line); border-radius:8px; margin: 0 0 10px; padding: 0 12px; }
+details.file > summary { cursor: pointer; padding: 8px 0; font-weight: 600; }
+details.file[open] > summary { border-bottom: 1px solid var(--line); margin-bottom: 10px; }
+details.file .finding { border: none; border-bottom: 1px dashed var(--line); border-radius: 0; padding: 8px 0; }
 code, pre { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12.5px; }
 pre { background: var(--panel); border:1px solid var(--line); border-radius:6px; padding:8px 0; overflow-x:auto; margin: 6px 0 0; }
 pre span.l { display:block; padding: 0 12px; white-space: pre; }
@@ -64,8 +71,27 @@ class _Esc:
         return html.escape(data(redact(str(text), self.secrets)), quote=True)
 
 
-def bar_chart(title: str, items: Sequence[tuple[str, int]], esc: _Esc, *, width: int = 530) -> str:
-    """A horizontal bar chart as inline SVG."""
+SEVERITY_COLORS = {"error": "#dc2626", "warning": "#d97706"}
+
+
+def breakable(escaped: str) -> str:
+    """Escaped path or URL text with line-break opportunities after each '/' and before ':<line>', so a
+    narrow table cell wraps `app/services/llm.py:12:5` at its separators, never inside a name."""
+    return _BREAK_AFTER_SLASH.sub("/<wbr>", _BREAK_BEFORE_LINE.sub("<wbr>", escaped))
+
+
+_BREAK_AFTER_SLASH = re.compile(r"/(?=[^/<])")
+_BREAK_BEFORE_LINE = re.compile(r"(?=:\d)")
+
+
+def natural_key(path: str) -> list:
+    """`file2.py` before `file10.py`: digit runs compare as numbers."""
+    return [int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", path)]
+
+
+def bar_chart(title: str, items: Sequence[tuple[str, int]], esc: _Esc, *, width: int = 530,
+              colors: Optional[Sequence[str]] = None) -> str:
+    """A horizontal bar chart as inline SVG; `colors` gives each bar's colour (default: a palette)."""
     if not items:
         return f'<figure><figcaption>{esc(title)}</figcaption><p class="muted">Nothing to chart.</p></figure>'
     label_width, row, bar_space = 240, 26, width - 240 - 40
@@ -78,7 +104,7 @@ def bar_chart(title: str, items: Sequence[tuple[str, int]], esc: _Esc, *, width:
     for index, (label, count) in enumerate(items):
         y = 4 + index * row
         bar = max(2, round(bar_space * count / top))
-        color = PALETTE[index % len(PALETTE)]
+        color = colors[index] if colors else PALETTE[index % len(PALETTE)]
         shown = label if len(label) <= 36 else label[:35] + "…"
         parts.append(
             f'<text x="{label_width - 8}" y="{y + 17}" text-anchor="end">{esc(shown)}</text>'
@@ -114,11 +140,20 @@ def _summary_counts(result: RunResult, rows: list[InventoryRow]) -> dict:
     }
 
 
+def _count_text(diagnostics: Sequence[Diagnostic]) -> str:
+    from routelint.reporters.common import plural
+
+    errors = sum(1 for diagnostic in diagnostics if diagnostic.severity == "error")
+    return (f"{plural(len(diagnostics), 'finding')} ({plural(errors, 'error')}, "
+            f"{plural(len(diagnostics) - errors, 'warning')})")
+
+
 def _findings_by_provider(result: RunResult) -> Counter:
     return Counter(result.catalog.name(diagnostic.provider) if diagnostic.provider else "unknown" for diagnostic in result.diagnostics)
 
 
 def render_html(result: RunResult, rows: list[InventoryRow], *, paths: Sequence[str] = (), target: Optional[str] = None) -> str:
+    rows = sorted(rows, key=lambda row: natural_key(row.location))  # app2.py before app10.py
     esc = _Esc(result.secrets)
     counts = _summary_counts(result, rows)
     providers = by_provider(rows)
@@ -140,7 +175,9 @@ def render_html(result: RunResult, rows: list[InventoryRow], *, paths: Sequence[
         add(f'<div class="card"><b>{counts[key]}</b>{esc(label)}</div>')
     add("</div>\n<div class=\"charts\">")
     add(bar_chart("Routes per provider", providers, esc))
-    add(bar_chart("Findings per rule", [(f"{code} {name}", count) for code, name, count in rules], esc))
+    rule_severity = {diagnostic.code: diagnostic.severity for diagnostic in result.diagnostics}
+    add(bar_chart("Findings per rule", [(f"{code} {name}", count) for code, name, count in rules], esc,
+                  colors=[SEVERITY_COLORS.get(rule_severity.get(code, ""), PALETTE[-1]) for code, _, _ in rules]))
     add("</div>\n")
     add('<h3 id="by-provider">By provider</h3><table><thead><tr><th>Provider</th><th>Kind</th><th>Routes</th><th>Findings</th></tr></thead><tbody>')
     names = [name for name, _ in providers] + sorted(set(findings_by_provider) - {name for name, _ in providers})
@@ -191,37 +228,57 @@ def render_html(result: RunResult, rows: list[InventoryRow], *, paths: Sequence[
         add("<table><thead><tr><th>Location</th><th>SDK</th><th>Provider</th><th>Base URL</th><th>Key source</th>"
             "<th>Models</th><th>Endpoint features</th></tr></thead><tbody>")
         for row in rows:
-            models = "<br>".join(f"<code>{esc(model.id or '(unknown)')}</code> @ {esc(model.where)}" for model in row.models) or "-"
+            models = "<br>".join(f"<code>{esc(model.id or '(unknown)')}</code> @ {breakable(esc(model.where))}"
+                                 for model in row.models) or "-"
             features = "".join(f'<span class="tag">{esc(label)}</span>' for label in row.feature_labels()) or "-"
-            add(f'<tr id="route-{esc(row.id)}" class="route-row"><td><code>{esc(row.location)}</code></td><td>{esc(row.sdk)}</td>'
-                f"<td>{esc(row.provider_name)}</td><td><code>{esc(base_text(row))}</code><br>"
-                f'<span class="muted">{esc(row.base_source.description)}</span></td><td>{esc(row.key_source.description)}</td>'
+            add(f'<tr id="route-{esc(row.id)}" class="route-row"><td><code>{breakable(esc(row.location))}</code></td><td>{esc(row.sdk)}</td>'
+                f"<td>{esc(row.provider_name)}</td><td><code>{breakable(esc(base_text(row)))}</code><br>"
+                f'<span class="muted">{breakable(esc(row.base_source.description))}</span></td>'
+                f"<td>{breakable(esc(row.key_source.description))}</td>"
                 f"<td>{models}</td><td>{features}</td></tr>")
         add("</tbody></table>")
     else:
         add('<p class="muted">No routes found.</p>')
     add("</section>\n")
 
-    # findings
+    # findings, grouped per file (natural order), a table of contents, each file collapsible
     add(f'<section id="findings"><h2>Findings ({len(result.diagnostics)})</h2>')
     if not result.diagnostics:
         add('<p class="ok">No findings.</p>')
-    sources = SourceLines()
+    groups: dict[str, list[Diagnostic]] = {}
     for diagnostic in result.diagnostics:
-        add(f'<article class="finding"><h3><span class="sev-{esc(diagnostic.severity)}">{esc(diagnostic.code)}</span> '
-            f"{esc(diagnostic.name)} · <code>{esc(diagnostic.path)}:{diagnostic.span.line}:{diagnostic.span.column}</code></h3>"
-            f"<p>{esc(diagnostic.message)}</p>")
-        excerpt = diagnostic_excerpt(sources, diagnostic)
-        if excerpt:
-            add("<pre>" + "".join(
-                f'<span class="l{" hit" if hit else ""}"><span class="n">{number}</span>{esc(text)}</span>'
-                for number, text, hit in excerpt) + "</pre>")
-        add("</article>")
+        groups.setdefault(diagnostic.path, []).append(diagnostic)
+    files = sorted(groups, key=natural_key)
+    expand = len(result.diagnostics) <= OPEN_FINDINGS
+    if len(files) > 1:
+        add('<nav class="toc" aria-label="Files with findings"><ol>' + "".join(
+            f'<li><a href="#file-{number}"><code>{breakable(esc(path))}</code></a> '
+            f'<span class="muted">{_count_text(groups[path])}</span></li>'
+            for number, path in enumerate(files, start=1)) + "</ol></nav>")
+    sources = SourceLines()
+    for number, path in enumerate(files, start=1):
+        add(f'<details class="file" id="file-{number}"{" open" if expand else ""}><summary><code>{esc(path)}</code> · '
+            f"{_count_text(groups[path])}</summary>")
+        for diagnostic in groups[path]:
+            add(f'<article class="finding"><h3><span class="sev-{esc(diagnostic.severity)}">{esc(diagnostic.code)}</span> '
+                f"{esc(diagnostic.name)} · <code>{esc(diagnostic.path)}:{diagnostic.span.line}:{diagnostic.span.column}</code></h3>"
+                f"<p>{esc(diagnostic.message)}</p>")
+            excerpt = diagnostic_excerpt(sources, diagnostic)
+            if excerpt:
+                add("<pre>" + "".join(
+                    f'<span class="l{" hit" if hit else ""}"><span class="n">{line}</span>{esc(text)}</span>'
+                    for line, text, hit in excerpt) + "</pre>")
+            add("</article>")
+        add("</details>")
     add("</section>\n")
 
     # checklists
     add('<section id="checklists"><h2>Smoke-test checklist per route</h2>'
         "<p>What to test on each route before moving real traffic, from the endpoint features it uses.</p>")
+    always = checklist_rules().always
+    if rows and always:
+        add('<h3 id="checklist-every-route">On every route</h3><ul class="checklist">' + "".join(
+            f'<li><label><input type="checkbox"> {esc(item)}</label></li>' for item in always) + "</ul>")
     for row in rows:
         add(f'<article class="route" id="checklist-{esc(row.id)}"><h3><code>{esc(row.location)}</code> · {esc(row.provider_name)}</h3>')
         tags = "".join(f'<span class="tag">{esc(label)}</span>' for label in row.feature_labels())
@@ -231,7 +288,7 @@ def render_html(result: RunResult, rows: list[InventoryRow], *, paths: Sequence[
             add(f'<p class="muted">Move to {esc(target)}: {esc(target_text(row))}</p>')
         add('<ul class="checklist">' + "".join(
             f'<li><label><input type="checkbox"> <span class="tag">{esc(item["label"])}</span>{esc(item["item"])}</label></li>'
-            for item in row.checklist) + "</ul></article>")
+            for item in row.checklist if item["feature"] != "always") + "</ul></article>")
     add("</section>\n")
     add('<footer class="muted"><p>Generated by routelint. Key text is redacted. No network was used.</p></footer>\n')
     add("</main>\n</body>\n</html>\n")
@@ -247,6 +304,7 @@ def text_bars(items: Sequence[tuple[str, int]], width: int = 30) -> str:
 
 
 def render_markdown(result: RunResult, rows: list[InventoryRow], *, paths: Sequence[str] = (), target: Optional[str] = None) -> str:
+    rows = sorted(rows, key=lambda row: natural_key(row.location))
     secrets = set(result.secrets)
 
     def r(text: object) -> str:
@@ -294,7 +352,7 @@ def render_markdown(result: RunResult, rows: list[InventoryRow], *, paths: Seque
         add("No routes found.")
     add(f"\n## Findings ({len(result.diagnostics)})\n")
     sources = SourceLines()
-    for diagnostic in result.diagnostics:
+    for diagnostic in sorted(result.diagnostics, key=lambda item: natural_key(item.path)):
         add(f"### {diagnostic.code} {diagnostic.name} · {cell(f'{diagnostic.path}:{diagnostic.span.line}:{diagnostic.span.column}')}\n")
         add(f"{diagnostic.severity}: {cell(diagnostic.message)}\n")
         excerpt = diagnostic_excerpt(sources, diagnostic)
@@ -304,6 +362,11 @@ def render_markdown(result: RunResult, rows: list[InventoryRow], *, paths: Seque
     if not result.diagnostics:
         add("No findings.\n")
     add("## Smoke-test checklist per route\n")
+    if rows and checklist_rules().always:
+        add("On every route:\n")
+        for item in checklist_rules().always:
+            add(f"- [ ] {cell(item)}")
+        add("")
     for row in rows:
         add(f"### {cell(row.location)} · {cell(row.provider_name)}\n")
         if row.features:
@@ -311,6 +374,7 @@ def render_markdown(result: RunResult, rows: list[InventoryRow], *, paths: Seque
         if row.target is not None:
             add(f"Move to {cell(target)}: {cell(target_text(row))}\n")
         for item in row.checklist:
-            add(f"- [ ] **{cell(item['label'])}**: {cell(item['item'])}")
+            if item["feature"] != "always":
+                add(f"- [ ] **{cell(item['label'])}**: {cell(item['item'])}")
         add("")
     return "\n".join(out) + "\n"
