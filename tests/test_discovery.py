@@ -192,3 +192,14 @@ def test_discovery_warnings_reach_the_result(tmp_path):
     assert result.scanned == ["gen/app.py"]
     assert result.warnings == ["gen/app.py is excluded by the configuration; checked because it was named "
                                "(--force-exclude skips it)"]
+
+
+def test_fix_passes_keep_force_exclude(tmp_path):
+    """The pre-commit fix hook: a second --fix pass must not pick up the excluded files it was given."""
+    root = write_tree(tmp_path, {"pyproject.toml": '[tool.routelint]\nextend-exclude = ["gen"]\n',
+                                 "gen/app.py": GEMINI_CLIENT, "app.py": GEMINI_CLIENT})
+    result = run_cli("check", "--no-cache", "--force-exclude", "--fix", "--unsafe-fixes", "gen/app.py", "app.py", cwd=root)
+    assert result.exit_code in (0, 1), result.output
+    assert (root / "app.py").read_text(encoding="utf-8") != GEMINI_CLIENT  # fixed
+    assert (root / "gen/app.py").read_text(encoding="utf-8") == GEMINI_CLIENT  # excluded: never touched
+    assert "gen/app.py" not in result.output

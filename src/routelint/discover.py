@@ -117,6 +117,10 @@ class Discovery:
     git: GitFiles = field(default_factory=GitFiles)
     ignores: IgnoreFiles = field(default_factory=IgnoreFiles)
 
+    def again(self) -> "Discovery":
+        """The same rules for another run (a --fix pass), with no warnings yet."""
+        return Discovery(self.respect_gitignore, self.force_exclude, self.virtual, [], self.git, self.ignores)
+
     def ignored(self, path: str) -> bool:
         """Would git ignore this file (a developer's local `.env`)? Tracked files never are."""
         status = self.git.status(path)

@@ -67,6 +67,7 @@ class RunResult:
     baseline: Optional[dict] = None  # set by routelint.baseline.apply_baseline
     warnings: list[str] = field(default_factory=list)  # discovery's notes (a named file that is excluded)
     overlay: dict[str, bytes] = field(default_factory=dict)  # text read from stdin (--stdin-filename)
+    discovery: Optional[Discovery] = None  # how the files were found (a fix pass runs again the same way)
 
     def source_bytes(self, path: str) -> Optional[bytes]:
         """The bytes of `path` as this run analysed them: stdin's text for --stdin-filename, else disk."""
@@ -356,6 +357,7 @@ def run(
         configs=configs,
         warnings=discovery.warnings,
         overlay=overlay,
+        discovery=discovery,
     )
 
 

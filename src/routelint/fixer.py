@@ -415,7 +415,9 @@ def fix(paths: Sequence[str], config, *, unsafe: bool = False, write: bool = Tru
         if not write:
             break
         if applied:  # again with each file's own (layered) configuration, as the first run had
-            result = run(paths, config, jobs=jobs, configs=result.configs)
+            # the same discovery rules as the first run (--force-exclude, --no-respect-gitignore)
+            result = run(paths, config, jobs=jobs, configs=result.configs,
+                         discovery=result.discovery.again() if result.discovery is not None else None)
         elif len(dropped) == dropped_before:
             break  # nothing applied and nothing newly excluded: another pass would do the same
         if not any(applicable(d.fix, unsafe) and _fix_key(d) not in dropped for d in result.diagnostics):
