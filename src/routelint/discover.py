@@ -24,6 +24,9 @@ SKIP_DIRS = frozenset({
     ".git", ".hg", ".svn", ".bzr", "node_modules", "__pycache__", ".venv", "venv", ".tox", ".nox",
     ".mypy_cache", ".pytest_cache", ".ruff_cache", ".routelint_cache", "site-packages", ".eggs",
     "__pypackages__", "_build", "buck-out", ".direnv", ".ipynb_checkpoints",
+    # JS/TS build output and package caches: generated, never edited
+    "bower_components", "jspm_packages", ".next", ".nuxt", ".svelte-kit", ".turbo", ".vercel", ".output",
+    ".yarn", ".pnpm-store",
 })
 
 PYTHON = "python"
@@ -32,8 +35,12 @@ YAML = "yaml"
 TOML = "toml"
 JSON = "json"
 NOTEBOOK = "notebook"  # Jupyter .ipynb: code cells are Python, the rest is scanned for keys
+JAVASCRIPT = "javascript"  # .js .mjs .cjs .jsx
+TYPESCRIPT = "typescript"  # .ts .mts .cts .tsx
 TEXT = "text"  # any other text file: scanned for keys only
-ANALYSED_KINDS = (PYTHON, DOTENV, YAML, TOML, JSON, NOTEBOOK)
+ANALYSED_KINDS = (PYTHON, DOTENV, YAML, TOML, JSON, NOTEBOOK, JAVASCRIPT, TYPESCRIPT)
+# bundles and minified files: generated, not written; only their raw text is scanned for keys
+_BUNDLE_SUFFIXES = (".min.js", ".min.mjs", ".min.cjs", ".bundle.js", ".chunk.js", "-bundle.js")
 
 
 def file_kind(path: str) -> str:
@@ -51,6 +58,10 @@ def file_kind(path: str) -> str:
         return JSON
     if lower.endswith(".ipynb"):
         return NOTEBOOK
+    if lower.endswith((".js", ".mjs", ".cjs", ".jsx")) and not lower.endswith(_BUNDLE_SUFFIXES):
+        return JAVASCRIPT
+    if lower.endswith((".ts", ".mts", ".cts", ".tsx")) and not lower.endswith(".d.ts"):
+        return TYPESCRIPT
     return _named_kinds().get(name, TEXT)
 
 

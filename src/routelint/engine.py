@@ -19,7 +19,7 @@ from routelint.diagnostics import Diagnostic
 from routelint.discover import DOTENV, PYTHON, Discovery, SourceFile, discover, file_kind
 from routelint.facts import REF, FileFacts
 from routelint.catalog.urls import provider_for_url
-from routelint.modules import stem_index, targets
+from routelint.modules import JS_KINDS, stem_index, targets
 from routelint.prefilter import build_prefilter
 from routelint.profiling import RunClock
 from routelint.project import Resolver, Route
@@ -469,10 +469,11 @@ def _more_to_parse(files: list[FileFacts], parsed: set[str], needs: dict[str, se
     constant (`from app.llm import client` then `client.files.create(...)`).
 
     `needs` (file -> names other files need from it) carries over between rounds."""
+    wanted_js = _more_js(files, parsed, needs, by_path, catalog)
     python = {path for path, source in by_path.items() if source.kind == PYTHON}
     unparsed = python - parsed
     if not unparsed:
-        return []
+        return wanted_js
     index = stem_index(python)
     for facts in files:
         if facts.path not in parsed:
@@ -495,6 +496,34 @@ def _more_to_parse(files: list[FileFacts], parsed: set[str], needs: dict[str, se
         for facts in files:
             if facts.path in unparsed and any(imports_route(item) for item in facts.imports):
                 wanted.add(facts.path)
+    return sorted(wanted | set(wanted_js))
+
+
+def _more_js(files: list[FileFacts], parsed: set[str], needs: dict[str, set[str]],
+             by_path: dict[str, SourceFile], catalog: Catalog) -> list[str]:
+    """`_more_to_parse` for JS/TS: modules holding names a route uses (`import { MODEL } from "./config"`),
+    and modules importing a module that defines a route or a client."""
+    from routelint.project import JsPaths
+
+    js = {path for path, source in by_path.items() if source.kind in JS_KINDS}
+    unparsed = js - parsed
+    if not unparsed:
+        return []
+    paths = JsPaths(js)
+    wanted: set[str] = set()
+    for facts in files:
+        if facts.path not in parsed or facts.kind not in JS_KINDS:
+            continue
+        for reference, member in _needed_names(facts, needs.get(facts.path, set())):
+            path = paths.find(reference, facts.path)
+            if path is not None:
+                needs.setdefault(path, set()).add(member)
+                if path in unparsed:
+                    wanted.add(path)
+    route_modules = {facts.path for facts in files if facts.path in parsed and facts.kind in JS_KINDS and _defines_route(facts, catalog)}
+    for facts in files:
+        if facts.path in unparsed and any(paths.find(reference, facts.path) in route_modules for reference, _ in facts.imports):
+            wanted.add(facts.path)
     return sorted(wanted)
 
 

@@ -146,6 +146,13 @@ class RouteSite:
     # request methods of the object this site builds, as (method, endpoint): `llm.invoke(...)` in
     # another module calls the endpoint its route's SDK says (an EndpointCall's `method:<name>`)
     methods: tuple[tuple[str, str], ...] = ()
+    # JS/TS: a provider object whose calls pick the endpoint (Vercel AI SDK: `p(id)`, `p.chat(id)`): method -> endpoint
+    call_methods: dict[str, str] = field(default_factory=dict)
+    # ...and the package version that changes it: (package, first major of the new default, endpoint below it,
+    # methods it applies to); resolved against the project's package.json / lockfile
+    endpoint_version: Optional[tuple[str, int, str, tuple[str, ...]]] = None
+    # why code running in a browser holds this route's key (`dangerouslyAllowBrowser: true`), if it does
+    exposure: Optional[str] = None
 
 
 # an EndpointCall.endpoint of `method:<name>`: `llm.invoke(...)` on a client of another module; the
@@ -164,6 +171,9 @@ class EndpointCall:
     route_ref: Optional[tuple[str, str]] = None  # a client imported from another module
     model: Optional[Value] = None
     features: tuple[str, ...] = ()  # streaming, tools, ... (for the audit)
+    # JS/TS: a call of a provider object (`p("m")` is method "", `p.chat("m")` is "chat"); the route's
+    # `call_methods` decide `endpoint` when the route is known
+    method: Optional[str] = None
 
 
 @dataclass
@@ -242,3 +252,8 @@ class FileFacts:
     # notebooks: where each cell line starts in the .ipynb text, as (line, column, cell number, line in
     # the cell (0: its outputs, -1: elsewhere in it), column of a `#` comment on that line or 0)
     cells: tuple[tuple[int, int, int, int, int], ...] = ()
+    # JS/TS projects: package -> version (exact from a lockfile, else the package.json range), from
+    # package.json / package-lock.json / pnpm-lock.yaml / yarn.lock / bun.lock
+    packages: dict[str, str] = field(default_factory=dict)
+    # JS/TS: why this module runs in the browser ("'use client' module"), empty when it does not
+    browser: str = ""

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Optional, Sequence
 
 from routelint.diagnostics import SAFE, UNSAFE, Diagnostic, Edit, Fix
+from routelint.modules import JS_SUFFIXES
 from routelint.safe_io import FileChanged, UnsafePath
 from routelint.safe_io import write_atomic as _write_atomic
 
@@ -116,6 +117,11 @@ def parses(path: str, text: str, before: Optional[str] = None) -> Optional[str]:
         from routelint.frontends.notebook import still_valid
 
         return still_valid(text, before)
+    if lower.endswith(JS_SUFFIXES):  # tree-sitter: the edit may introduce no error node
+        from routelint.frontends.js.syntax import error_count
+
+        errors, had = error_count(path, text), error_count(path, before) if before is not None else 0
+        return f"tree-sitter finds {errors - had} new syntax error(s)" if errors > had else None
     try:
         if lower.endswith((".py", ".pyi")):
             import ast

@@ -12,6 +12,9 @@ import re
 from functools import lru_cache
 from typing import Iterable, Iterator
 
+JS_KINDS = ("javascript", "typescript")  # file kinds of the JS/TS frontend (their modules: `js:` references)
+JS_SUFFIXES = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx")
+
 # the head of an import statement, tried only at the start of a line holding the word `import`;
 # a parenthesised name list is read by `_grouped` (a regex for it rescans to the end of the file for
 # every unclosed parenthesis: quadratic on hostile input)
@@ -133,4 +136,20 @@ def imports_in(path: str, text: str) -> tuple[tuple[str, str], ...]:
             name = item.strip().split(" ")[0]
             if name.isidentifier():
                 found.append((reference, name))
+    return tuple(dict.fromkeys(found))
+
+
+_JS_IMPORT = re.compile(r"""(?:\bfrom|\bimport|\brequire\s*\(|\bimport\s*\()\s*["']([.@~#$][^"'\n]*)["']""")
+
+
+def js_imports_in(path: str, text: str) -> tuple[tuple[str, str], ...]:
+    """The local modules a JS/TS file imports (ESM, `require`, dynamic `import()`), read from its text:
+    (`js:`/`jsalias:` reference, ""). Package imports are left out."""
+    from routelint.frontends.js.evaluate import module_ref
+
+    found = []
+    for match in _JS_IMPORT.finditer(text):
+        reference = module_ref(path, match.group(1))
+        if reference is not None:
+            found.append((reference, ""))
     return tuple(dict.fromkeys(found))

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from routelint.catalog.keys import key_gate_words, may_hold_key
 from routelint.catalog.model import Catalog
 from routelint.discover import DOTENV, NOTEBOOK, PYTHON
+from routelint.modules import JS_KINDS
 from routelint.sdks import SdkCatalog
 from routelint.trie import trie_pattern
 
@@ -51,7 +52,7 @@ def _candidate_by_kind(text: str, kind: str) -> bool:
         # env files fill the project environment of code: always read; a notebook is always checked
         # for validity (RL001), and its code reaches a full parse only through the Python gate
         return True
-    return kind != PYTHON and _CONFIG_TERMS.search(text) is not None
+    return kind not in (PYTHON, *JS_KINDS) and _CONFIG_TERMS.search(text) is not None
 
 
 def build_prefilter(catalog: Catalog, sdks: SdkCatalog) -> Prefilter:

@@ -10,7 +10,8 @@ from typing import Iterable, Optional
 from routelint.catalog.model import Catalog, Provider
 from routelint.catalog.urls import provider_for_url
 from routelint.compose import compose
-from routelint.modules import stem_index, targets
+from routelint.frontends.js.packages import major
+from routelint.modules import JS_KINDS, stem_index, targets
 from routelint.facts import (
     ENV,
     LITERAL,
@@ -34,10 +35,14 @@ class ModuleIndex:
     """Find the scanned file behind a module reference (`mod:app.config` or `path:pkg/config`)."""
 
     def __init__(self, files: Iterable[FileFacts]) -> None:
+        files = list(files)
         self.by_path: dict[str, FileFacts] = {facts.path: facts for facts in files if facts.kind == "python"}
         self.by_stem = stem_index(self.by_path)
+        self.js = JsModules([facts for facts in files if facts.kind in JS_KINDS])
 
     def find(self, reference: str, near: Optional[str] = None) -> Optional[FileFacts]:
+        if reference.startswith("js"):
+            return self.js.find(reference, near)
         candidates = list(targets(self.by_stem, reference))
         if not candidates:
             return None
@@ -45,6 +50,66 @@ class ModuleIndex:
             here = posixpath.dirname(near)
             candidates = sorted(candidates, key=lambda path: (not path.startswith(here), len(path)))
         return self.by_path[candidates[0]]
+
+
+class JsModules:
+    """JS/TS files by module path: `js:lib/ai` is `lib/ai.ts` (any JS/TS suffix) or `lib/ai/index.ts`;
+    `jsalias:lib/ai` (a path alias such as `@/lib/ai`) is the nearest file whose path ends that way."""
+
+    def __init__(self, files: list[FileFacts]) -> None:
+        self.by_path = {facts.path: facts for facts in files}
+        self.paths = JsPaths(self.by_path)
+
+    def find(self, reference: str, near: Optional[str] = None) -> Optional[FileFacts]:
+        path = self.paths.find(reference, near)
+        return self.by_path[path] if path is not None else None
+
+
+class JsPaths:
+    """The path lookup behind JsModules, also used by the engine before the files are parsed."""
+
+    def __init__(self, paths: Iterable[str]) -> None:
+        self.by_stem: dict[str, str] = {}
+        for path in sorted(paths):
+            stem = posixpath.splitext(path)[0]
+            self.by_stem.setdefault(stem, path)
+            if posixpath.basename(stem) == "index":
+                self.by_stem.setdefault(posixpath.dirname(stem), path)
+
+    def find(self, reference: str, near: Optional[str] = None) -> Optional[str]:
+        kind, _, stem = reference.partition(":")
+        if kind == "js":
+            return self.by_stem.get(stem)
+        if kind != "jsalias":
+            return None
+        matches = [key for key in self.by_stem if key == stem or key.endswith("/" + stem)]
+        if not matches:
+            return None
+        here = posixpath.dirname(near or "")
+        matches.sort(key=lambda key: (-len(posixpath.commonprefix([key, here])), len(key)))
+        return self.by_stem[matches[0]]
+
+
+class PackageIndex:
+    """Versions from package.json / lockfiles; a manifest applies to its folder and below, the nearest
+    wins, and within one folder a lockfile's exact version wins over package.json's range."""
+
+    def __init__(self, files: Iterable[FileFacts]) -> None:
+        self.by_dir: dict[str, dict[str, str]] = {}
+        for facts in sorted(files, key=lambda facts: not facts.path.endswith("package.json")):
+            if facts.packages:
+                self.by_dir.setdefault(posixpath.dirname(facts.path), {}).update(facts.packages)
+
+    def version(self, package: str, code_path: str) -> Optional[str]:
+        directory = posixpath.dirname(code_path)
+        while True:
+            found = self.by_dir.get(directory, {}).get(package)
+            if found is not None:
+                return found
+            if not directory:
+                return None
+            parent = posixpath.dirname(directory)
+            directory = "" if parent == directory else parent
 
 
 class ProjectEnv:
@@ -88,6 +153,7 @@ class Resolver:
         self.catalog = catalog
         self.modules = ModuleIndex(files)
         self.env = ProjectEnv(definition for facts in files for definition in facts.env)
+        self.packages = PackageIndex(files)
 
     # ------------------------------------------------------------------ values
     def resolve(self, value: Optional[Value], code_path: str, depth: int = 0) -> Optional[Value]:
@@ -119,7 +185,12 @@ class Resolver:
             head, _, rest = name.partition(".")
             if head in target.client_imports:
                 module, member = target.client_imports[head]
+                if member == "*":  # `import * as cfg` then `cfg.X`, or `export * as cfg from`
+                    return Value(REF, ref=(module, rest), identifier=value.identifier) if rest else UNKNOWN_VALUE
                 return Value(REF, ref=(module, f"{member}.{rest}" if rest else member), identifier=value.identifier)
+            barrel = self._barrel(target, head, code_path)
+            if barrel is not None:
+                return Value(REF, ref=(barrel, name), identifier=value.identifier)
         if "." in name:  # `from pkg import config` then `config.X`: a submodule
             head, _, rest = name.partition(".")
             kind, _, base = module_ref.partition(":")
@@ -128,6 +199,17 @@ class Resolver:
             if sub is not None:
                 return Value(REF, ref=(f"{kind}:{joined}", rest), identifier=value.identifier)
         return UNKNOWN_VALUE
+
+    def _barrel(self, target: FileFacts, name: str, code_path: str) -> Optional[str]:
+        """`export * from "./m"` (a barrel file): the re-exported module that defines `name`."""
+        for key, (module, member) in target.client_imports.items():
+            if not key.startswith("*") or member != "*":
+                continue
+            found = self.modules.find(module, near=code_path)
+            if found is not None and (name in found.exports or name in found.client_exports
+                                      or name in found.client_imports or any(k.startswith(name + ".") for k in found.exports)):
+                return module
+        return None
 
     def _env(self, value: Value, code_path: str, depth: int = 0) -> Value:
         definition = self.env.lookup(value.env_var or "", code_path)
@@ -164,10 +246,14 @@ class Resolver:
             if name in target.client_exports:
                 return target.client_exports[name]
             head = name[:-2] if name.endswith("()") else name
-            if head in target.client_imports:
-                module_ref, member = target.client_imports[head]
-                name = member + ("()" if name.endswith("()") else "")
+            if head in target.client_imports or name in target.client_imports:
+                module_ref, member = target.client_imports[name if name in target.client_imports else head]
+                name = member + ("()" if name.endswith("()") and not member.endswith("()") else "")
                 code_path = target.path
+                continue
+            barrel = self._barrel(target, name, code_path)
+            if barrel is not None:
+                module_ref, code_path = barrel, target.path
                 continue
             return None
         return None
@@ -195,12 +281,30 @@ class Resolver:
                 if route_id is None and call.route_ref is not None:
                     route_id = self.route_for_ref(call.route_ref, call.path)
                 route = routes.get(route_id or "")
+                if route is not None and call.method is not None:  # JS/TS: `provider(id)`, `provider.chat(id)`
+                    endpoint = self.method_endpoint(route.site, call.method)
+                    if endpoint is None:
+                        continue  # not a model call of that provider (or the object is a client)
+                    call = replace(call, endpoint=endpoint)
                 if route is not None and call.endpoint.startswith(METHOD_CALL):  # `llm.invoke(...)` elsewhere
                     endpoint = dict(route.site.methods).get(call.endpoint[len(METHOD_CALL):])
                     call = replace(call, endpoint=endpoint) if endpoint else None
                 if route is not None and call is not None:
                     route.calls.append((call, self.resolve(call.model, call.path)))
         return list(routes.values())
+
+    def method_endpoint(self, site: RouteSite, method: str) -> Optional[str]:
+        """The endpoint `provider.method(model)` calls (JS/TS providers), after the package version
+        switch: AI SDK 5's `provider(model)` calls the Responses API, AI SDK 4's chat completions."""
+        endpoint = site.call_methods.get(method)
+        if endpoint is None or site.endpoint_version is None:
+            return endpoint
+        package, first_major, below, applies_to = site.endpoint_version
+        if method not in applies_to:
+            return endpoint
+        version = self.packages.version(package, site.path)
+        found = major(version) if version is not None else None
+        return below if found is not None and found < first_major else endpoint
 
     def provider_of(self, base: Value, site: RouteSite) -> Optional[Provider]:
         if base.text is not None:

@@ -14,10 +14,11 @@ from routelint.catalog.keys import find_keys
 from routelint.catalog.model import Catalog
 from routelint.discover import ANALYSED_KINDS, DOTENV, JSON, NOTEBOOK, PYTHON, TOML, YAML, SourceFile
 from routelint.facts import FileFacts, ProblemFact, SecretCandidate, Span
-from routelint.modules import imports_in
+from routelint.frontends.js.packages import MANIFESTS, read_packages
+from routelint.modules import JS_KINDS, imports_in, js_imports_in
 from routelint.profiling import clock as profile_clock
 from routelint.prefilter import Prefilter
-from routelint.suppressions import comment_start, find_suppressions
+from routelint.suppressions import comment_start, find_suppressions, js_comment_start
 from routelint.sdks import SdkCatalog
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -66,6 +67,10 @@ def _frontend(kind: str) -> Optional[Frontend]:
         from routelint.frontends.notebook import analyze_notebook
 
         return analyze_notebook
+    if kind in JS_KINDS:
+        from routelint.frontends.js import analyze_js
+
+        return analyze_js
     return None
 
 
@@ -138,7 +143,9 @@ def prepare_file(source: SourceFile, ctx: ScanContext, force: bool = False) -> O
     secrets = secrets_in(source, text, ctx) if keys else []
     clock.lap("prefilter")
     # the frontend is imported only for a file that needs it: a run with no candidate imports no parser
-    if source.kind in ANALYSED_KINDS and text.strip() and (force or candidate) and _frontend(source.kind) is not None:
+    # a JS/TS file holding a key is parsed too: its fix needs the literal's span, RL204 the module's bundling
+    wanted = force or candidate or (source.kind in JS_KINDS and bool(secrets))
+    if source.kind in ANALYSED_KINDS and text.strip() and wanted and _frontend(source.kind) is not None:
         return Pending(source, text, secrets, force, len(data), clock.hand_over())
     facts = _complete(FileFacts(path=source.path, kind=source.kind), source, text, secrets)
     clock.lap("prefilter")
@@ -179,8 +186,13 @@ def finish_file(pending: Pending, ctx: ScanContext) -> FileFacts:
 def _complete(facts: FileFacts, source: SourceFile, text: str, secrets: list[SecretCandidate]) -> FileFacts:
     """What every read file gets, parsed or not: keys, imports, suppressions, the digest fixes check."""
     facts.secrets = secrets + facts.secrets  # raw-text keys, plus keys a frontend decoded
+    name = os.path.basename(source.path)
+    if name in MANIFESTS:  # which version of each JS package the project installs (AI SDK defaults)
+        facts.packages = read_packages(name, text)
     if source.kind == PYTHON:  # cheap, for every Python file: which files pull in which modules
         facts.imports = imports_in(source.path, text)
+    elif source.kind in JS_KINDS and ("import" in text or "require" in text):
+        facts.imports = js_imports_in(source.path, text)
     if not facts.cells:  # a notebook's frontend found them in its code cells (an invalid one has none)
         facts.suppressions = find_suppressions(source.kind, source.path, text)
     if not facts.digest and source.kind != PYTHON:  # fixes of config and env files (issue 5)
@@ -221,4 +233,6 @@ def secrets_in(source: SourceFile, text: str, ctx: ScanContext) -> list[SecretCa
 def _in_comment(kind: str, before: str) -> bool:
     """Is the text after `before` (same line) inside a comment? JSON has none; a notebook's frontend
     decides for its code cells (`mark_comments`)."""
+    if kind in JS_KINDS:
+        return js_comment_start(before) is not None
     return kind not in (JSON, NOTEBOOK) and comment_start(before, kind == PYTHON) is not None

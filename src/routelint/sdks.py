@@ -201,6 +201,8 @@ def load_sdks(directory: Optional[Path] = None) -> SdkCatalog:
         for table, entries in data.get("inferred", {}).items():
             inferred.setdefault(table, []).extend((str(start).lower(), str(prefix).lower()) for start, prefix in entries.items())
         reexports.update(data.get("reexports", {}))
+        if data.get("language", "python") != "python":
+            continue  # another language's sinks (JS/TS: routelint.frontends.js.sinks); markers still count
         for index, raw in enumerate(data.get("sinks", [])):
             sink = _sink(sdk, raw, f"{path} sink #{index + 1}")
             for name in sink.names:

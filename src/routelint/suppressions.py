@@ -50,10 +50,11 @@ _HASH_COMMENT_SUFFIXES = (
 )
 _HASH_COMMENT_NAMES = ("dockerfile", "containerfile", "makefile", "procfile", "gemfile", ".envrc")
 _ANALYSED_COMMENT_KINDS = ("python", "dotenv", "yaml", "toml")
+_SLASH_COMMENT_KINDS = ("javascript", "typescript")  # `// routelint: ignore[RL201]`
 
 
 def supports_comments(kind: str, path: str) -> bool:
-    if kind in _ANALYSED_COMMENT_KINDS:
+    if kind in _ANALYSED_COMMENT_KINDS or kind in _SLASH_COMMENT_KINDS:
         return True
     if kind != "text":
         return False
@@ -122,6 +123,29 @@ def comment_start(line: str, python: bool) -> Optional[int]:
     return None
 
 
+def js_comment_start(line: str) -> Optional[int]:
+    """Column (0-based) of the `//` that starts a JS/TS line comment, or of a `/*` / `*` comment line,
+    respecting quotes and template literals on the line."""
+    stripped = line.lstrip()
+    if stripped.startswith(("/*", "* ", "*/")) or stripped == "*":
+        return len(line) - len(stripped)
+    quote: Optional[str] = None
+    escaped = False
+    for index, char in enumerate(line):
+        if quote:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == quote:
+                quote = None
+        elif char in "\"'`":
+            quote = char
+        elif char == "/" and line[index + 1:index + 2] in ("/", "*"):
+            return index
+    return None
+
+
 def _python_comments(text: str) -> Optional[list[tuple[int, int, str]]]:
     """(line, column0, text) of every real comment token, or None when the file does not tokenize."""
     try:
@@ -183,7 +207,7 @@ def find_suppressions(kind: str, path: str, text: str) -> list[Suppression]:
         comments = []
         for number in sorted(marked):
             line = lines[number - 1]
-            start = comment_start(line, python)
+            start = js_comment_start(line) if kind in _SLASH_COMMENT_KINDS else comment_start(line, python)
             if start is not None:
                 comments.append((number, start, line[start:]))
     found = [

@@ -186,10 +186,19 @@ def key_provider(catalog: Catalog, text: str, route_provider: Optional[str] = No
     return candidates[0][1]
 
 
+def public_prefix(catalog: Catalog, name: str) -> str:
+    """The JS framework prefix (`NEXT_PUBLIC_`, `VITE_`) that ships `name` to the browser, or ""."""
+    return next((prefix for prefix in catalog.public_env_prefixes if name.startswith(prefix) and len(name) > len(prefix)), "")
+
+
 def provider_for_key_env(catalog: Catalog, name: str) -> Optional[str]:
-    for provider in catalog.providers.values():
-        if name in provider.key_env:
-            return provider.id
+    """Whose key a variable holds, by its name; a framework prefix is stripped first
+    (`VITE_GROQ_API_KEY` is GROQ_API_KEY)."""
+    names = (name, name[len(public_prefix(catalog, name)):])
+    for candidate in dict.fromkeys(names):
+        for provider in catalog.providers.values():
+            if candidate in provider.key_env:
+                return provider.id
     return None
 
 

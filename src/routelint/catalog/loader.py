@@ -161,6 +161,7 @@ def load_catalog(
         endpoint_suffixes=tuple(shared.get("endpoint_suffixes", [])),
         placeholder_words=tuple(word.lower() for word in shared.get("placeholder_words", [])),
         endpoint_paths=dict(shared.get("endpoint_paths", {})),
+        public_env_prefixes=tuple(shared.get("public_env_prefixes", ())),
         digest=digest.hexdigest(),
         pinned=pins,
     )

@@ -84,6 +84,9 @@ class Catalog:
     endpoint_paths: dict[str, str]  # raw-HTTP path ending -> SDK resource chain
     digest: str
     pinned: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # JS framework prefixes that ship a variable to the browser (`NEXT_PUBLIC_`, `VITE_`): stripped before
+    # a variable name is judged, and a key behind one is exposed
+    public_env_prefixes: tuple[str, ...] = ()
 
     def get(self, provider_id: Optional[str]) -> Optional[Provider]:
         if provider_id is None:

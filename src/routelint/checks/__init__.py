@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Callable, Iterable
 
 from routelint.checks.base import CheckContext
+from routelint.checks.browser import key_exposed_to_browser
 from routelint.checks.endpoints import unsupported_endpoint
 from routelint.checks.files import unparseable_file
 from routelint.checks.keys import env_var_name_as_key, hardcoded_api_key, key_route_mismatch
@@ -23,6 +24,7 @@ CHECKS: tuple[tuple[Check, tuple[str, ...]], ...] = (
     (key_route_mismatch, ("RL201",)),
     (hardcoded_api_key, ("RL202",)),
     (env_var_name_as_key, ("RL203",)),
+    (key_exposed_to_browser, ("RL204",)),
     (model_checks, ("RL301", "RL302")),
     (unsupported_endpoint, ("RL401",)),
 )

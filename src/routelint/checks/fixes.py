@@ -14,6 +14,7 @@ from typing import Iterable, Optional
 from routelint.checks.base import CheckContext
 from routelint.diagnostics import DISPLAY_ONLY, SAFE, UNSAFE, Edit, Fix  # noqa: F401 (Edit, Fix used by checks)
 from routelint.facts import ENV, LITERAL, ORIGIN_DEFAULT, FileFacts, Span, Value
+from routelint.modules import JS_SUFFIXES
 
 PYTHON_SUFFIXES = (".py", ".pyi", ".ipynb")  # a notebook's code cells are Python (the fixer JSON-escapes)
 
@@ -22,13 +23,24 @@ def is_python(path: str) -> bool:
     return path.endswith(PYTHON_SUFFIXES)
 
 
+def is_js(path: str) -> bool:
+    return path.lower().endswith(JS_SUFFIXES)
+
+
+def env_hint(path: str, variable: str, default: bool = True) -> str:
+    """How the file's language reads `variable` (for messages): os.environ / process.env."""
+    if is_js(path):
+        return f"process.env.{variable}" + (" ?? ..." if default else "")
+    return f"os.environ.get({variable!r}, ...)" if default else f"os.environ[{variable!r}]"
+
+
 def file_facts(ctx: CheckContext, path: str) -> Optional[FileFacts]:
     return ctx.derived("facts_by_path", lambda: {facts.path: facts for facts in ctx.files}).get(path)
 
 
 def _fixable_file(ctx: CheckContext, path: str) -> Optional[FileFacts]:
     facts = file_facts(ctx, path)
-    if facts is None or not is_python(path) or not facts.digest:
+    if facts is None or not (is_python(path) or is_js(path)) or not facts.digest:
         return None
     return facts
 
@@ -107,7 +119,10 @@ def env_default_fix(ctx: CheckContext, value: Value, variable: str, applicabilit
         return None
     spelled, extra = environ(facts, value.loc.span.line)
     quote = _quote_char(value.quote)
-    content = f"{spelled}.get({quote}{variable}{quote}, {literal})"
+    if is_js(value.loc.path):  # JS/TS: `process.env.VAR ?? "<url>"` (`import.meta.env` in Vite modules)
+        content = f"{spelled}.{variable} ?? {literal}"
+    else:
+        content = f"{spelled}.get({quote}{variable}{quote}, {literal})"
     message = f"Read the base URL from {variable}, keeping the current URL as the default"
     return Fix(applicability, message, (*extra, Edit(value.loc.path, value.loc.span, content)))
 
@@ -119,7 +134,8 @@ def env_key_fix(ctx: CheckContext, path: str, span: Span, variable: str, message
         return None
     spelled, extra = environ(facts, span.line)
     q = _quote_char(quote)
-    return Fix(UNSAFE, message, (*extra, Edit(path, span, f"{spelled}[{q}{variable}{q}]")))
+    lookup = f"{spelled}.{variable}" if is_js(path) else f"{spelled}[{q}{variable}{q}]"
+    return Fix(UNSAFE, message, (*extra, Edit(path, span, lookup)))
 
 
 def key_literal(ctx: CheckContext, path: str, span: Span, text: str) -> Optional[tuple[Span, str]]:

@@ -216,7 +216,7 @@ def env_var_name_as_key(ctx: CheckContext) -> Iterator[Diagnostic]:
             ctx,
             "RL203",
             f"the key is the literal text {key.text!r}, the name of a variable, not its value; "
-            f"read it with os.environ[{key.text!r}]",
+            f"read it with {fixes.env_hint(key.loc.path, key.text.strip(), default=False)}",
             key.loc.path,
             key.loc.span,
             provider=route.provider.id if route.provider else None,

@@ -37,7 +37,7 @@ def hardcoded_base_url(ctx: CheckContext) -> Iterator[Diagnostic]:
             ctx,
             "RL101",
             f"base URL {snippet(value.text)!r} is hardcoded; read it from configuration, "
-            f"e.g. os.environ.get({variable!r}, ...)",
+            f"e.g. {fixes.env_hint(value.loc.path, variable)}",
             value.loc.path,
             value.loc.span,
             provider=provider.id if provider else None,

@@ -1,0 +1,102 @@
+"""The JS/TS frontend end to end: discovery skips generated code, routes/audit list JS routes,
+SARIF and the baseline carry them, package versions pick the AI SDK's endpoint, fixes re-parse."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import run_cli, run_json
+
+from routelint.discover import JAVASCRIPT, TEXT, TYPESCRIPT, file_kind
+from routelint.frontends.js import minified
+from routelint.frontends.js.packages import major, read_packages
+from routelint.fixer import parses
+
+CLIENT_TS = '''import OpenAI from "openai";
+
+export const client = new OpenAI({
+  baseURL: "https://api.groq.com/openai/v1",
+  apiKey: process.env.OPENAI_API_KEY,
+});
+'''
+
+
+def test_file_kinds() -> None:
+    assert file_kind("src/a.mjs") == JAVASCRIPT and file_kind("src/a.jsx") == JAVASCRIPT
+    assert file_kind("src/a.cts") == TYPESCRIPT and file_kind("app/page.tsx") == TYPESCRIPT
+    assert file_kind("dist/app.min.js") == TEXT and file_kind("types/index.d.ts") == TEXT
+
+
+def test_node_modules_and_bundles_are_not_analysed(tree) -> None:
+    root = tree({
+        "node_modules/openai/index.ts": CLIENT_TS,
+        ".next/server/chunk.js": CLIENT_TS,
+        "public/app.min.js": CLIENT_TS,
+        "src/client.ts": CLIENT_TS,
+    })
+    code, report = run_json(str(root), "--no-cache")
+    assert code == 1
+    paths = {Path(item["path"]).name for item in report["diagnostics"]}
+    assert paths == {"client.ts"}, report
+
+
+def test_minified_text_is_detected() -> None:
+    assert minified("var a=1;" * 600)
+    assert not minified(CLIENT_TS * 50)
+
+
+def test_routes_list_js_routes_beside_python(tree) -> None:
+    root = tree({"src/client.ts": CLIENT_TS, "app.py": "import os\nfrom openai import OpenAI\n\nc = OpenAI(base_url=os.environ['X'])\n"})
+    result = run_cli("routes", str(root), "--format", "json")
+    rows = json.loads(result.output)
+    rows = rows["routes"] if isinstance(rows, dict) else rows
+    sdks = sorted(row.get("sdk") for row in rows)
+    assert "openai-node" in sdks and "openai" in sdks, rows
+
+
+def test_sarif_and_baseline_on_js(tree, tmp_path: Path) -> None:
+    root = tree({"src/client.ts": CLIENT_TS})
+    sarif = run_cli("check", str(root), "--format", "sarif", "--no-cache")
+    document = json.loads(sarif.output)
+    rules = {result["ruleId"] for result in document["runs"][0]["results"]}
+    assert {"RL101", "RL201"} <= rules
+    baseline = tmp_path / "baseline.json"
+    run_cli("check", str(root), "--no-cache", "--write-baseline", str(baseline))
+    again = run_cli("check", str(root), "--no-cache", "--baseline", str(baseline))
+    assert again.exit_code == 0, again.output
+
+
+def test_package_versions() -> None:
+    assert read_packages("package.json", '{"dependencies": {"@ai-sdk/openai": "^2.0.1"}}') == {"@ai-sdk/openai": "^2.0.1"}
+    lock = '{"packages": {"node_modules/@ai-sdk/openai": {"version": "1.3.22"}}}'
+    assert read_packages("package-lock.json", lock) == {"@ai-sdk/openai": "1.3.22"}
+    pnpm = "packages:\n\n  '@ai-sdk/openai@2.0.5':\n    resolution: {}\n"
+    assert read_packages("pnpm-lock.yaml", pnpm) == {"@ai-sdk/openai": "2.0.5"}
+    yarn = '"@ai-sdk/openai@^1.3.0":\n  version "1.3.22"\n'
+    assert read_packages("yarn.lock", yarn) == {"@ai-sdk/openai": "1.3.22"}
+    assert read_packages("package.json", "{not json") == {}
+    assert major("^2.0.1") == 2 and major("~1.3") == 1 and major("latest") is None
+
+
+def test_fix_reparse_rejects_new_error_nodes() -> None:
+    assert parses("a.ts", CLIENT_TS, CLIENT_TS) is None
+    assert parses("a.ts", CLIENT_TS.replace("});", "}"), CLIENT_TS) is not None
+    broken = "const a = {;\n"
+    assert parses("a.js", broken, broken) is None  # errors it already had do not block a fix
+
+
+def test_fix_rewrites_js_and_stays_parsable(tree) -> None:
+    root = tree({"src/client.ts": CLIENT_TS})
+    result = run_cli("check", str(root), "--no-cache", "--fix")
+    assert result.exit_code in (0, 1), result.output
+    text = (root / "src/client.ts").read_text()
+    assert 'baseURL: process.env.GROQ_BASE_URL ?? "https://api.groq.com/openai/v1",' in text
+    assert parses("src/client.ts", text, CLIENT_TS) is None
+
+
+def test_js_suppression_comment(tree) -> None:
+    root = tree({"src/client.js": CLIENT_TS.replace('"https://api.groq.com/openai/v1",', '"https://api.groq.com/openai/v1", // routelint: ignore[RL101]')})
+    code, report = run_json(str(root), "--no-cache")
+    codes = {item["code"] for item in report["diagnostics"]}
+    assert "RL101" not in codes and "RL002" not in codes and "RL201" in codes
