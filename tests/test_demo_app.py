@@ -35,6 +35,17 @@ EXPECTED = [
     ("notebooks/triage.ipynb", 106, 8, "RL202"),
     ("scripts/legacy_report.py", 5, 1, "RL001"),
     ("scripts/local_eval.py", 5, 25, "RL101"),
+    # the Next.js-style service in TypeScript, sharing the root .env(.example) with the Python app
+    ("web/app/api/summarize/route.ts", 11, 24, "RL401"),
+    ("web/app/api/summarize/route.ts", 13, 12, "RL301"),
+    ("web/components/Chat.tsx", 5, 22, "RL202"),
+    ("web/components/Chat.tsx", 5, 22, "RL204"),
+    ("web/components/Chat.tsx", 10, 34, "RL101"),
+    ("web/lib/llm.ts", 10, 12, "RL101"),
+    ("web/lib/llm.ts", 10, 12, "RL103"),
+    ("web/lib/llm.ts", 11, 11, "RL201"),
+    ("web/lib/llm.ts", 16, 45, "RL103"),
+    ("web/lib/llm.ts", 19, 27, "RL401"),
     ("worker/.env", 3, 16, "RL201"),
     ("worker/.env", 3, 16, "RL202"),
     ("worker/jobs.py", 10, 15, "RL302"),
@@ -47,7 +58,7 @@ def test_demo_app_shows_every_rule_at_its_position():
     document = json.loads(result.output)
     found = [(d["path"].removeprefix("fixtures/demo-app/"), d["line"], d["column"], d["code"]) for d in document["diagnostics"]]
     assert found == EXPECTED
-    rules = {"RL001", "RL101", "RL102", "RL103", "RL201", "RL202", "RL203", "RL301", "RL302", "RL401"}
+    rules = {"RL001", "RL101", "RL102", "RL103", "RL201", "RL202", "RL203", "RL204", "RL301", "RL302", "RL401"}
     assert {code for *_, code in found} == rules
 
 

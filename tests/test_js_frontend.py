@@ -100,3 +100,12 @@ def test_js_suppression_comment(tree) -> None:
     code, report = run_json(str(root), "--no-cache")
     codes = {item["code"] for item in report["diagnostics"]}
     assert "RL101" not in codes and "RL002" not in codes and "RL201" in codes
+
+
+def test_audit_report_lists_js_routes(tree, tmp_path: Path) -> None:
+    root = tree({"web/lib/client.ts": CLIENT_TS, "app.py": "import os\nfrom openai import OpenAI\n\nc = OpenAI(base_url=os.environ['X'])\n"})
+    markdown = tmp_path / "audit.md"
+    result = run_cli("audit", str(root), "--markdown", str(markdown), "--no-progress")
+    assert result.exit_code in (0, 1), result.output
+    text = markdown.read_text()
+    assert "web/lib/client.ts:3" in text and "app.py:4" in text

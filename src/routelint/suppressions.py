@@ -31,7 +31,7 @@ import posixpath
 import re
 import tokenize
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Optional, Sequence
+from typing import Callable, Iterable, Iterator, Optional, Sequence
 
 from routelint.facts import Span, Suppression
 
@@ -104,21 +104,28 @@ def parse_comment(comment: str) -> list[tuple[int, int, tuple[str, ...], str]]:
     return found
 
 
-def comment_start(line: str, python: bool) -> Optional[int]:
-    """Column (0-based) of the '#' that starts a comment on this line, respecting quotes."""
+def _unquoted(line: str, quotes: str, escapes: bool) -> Iterator[int]:
+    """Indexes of the characters of `line` outside quoted strings."""
     quote: Optional[str] = None
     escaped = False
     for index, char in enumerate(line):
         if quote:
             if escaped:
                 escaped = False
-            elif char == "\\" and python:
+            elif char == "\\" and escapes:
                 escaped = True
             elif char == quote:
                 quote = None
-        elif char in "\"'":
+        elif char in quotes:
             quote = char
-        elif char == "#" and (python or index == 0 or line[index - 1] in " \t"):
+        else:
+            yield index
+
+
+def comment_start(line: str, python: bool) -> Optional[int]:
+    """Column (0-based) of the '#' that starts a comment on this line, respecting quotes."""
+    for index in _unquoted(line, "\"'", python):
+        if line[index] == "#" and (python or index == 0 or line[index - 1] in " \t"):
             return index
     return None
 
@@ -129,19 +136,8 @@ def js_comment_start(line: str) -> Optional[int]:
     stripped = line.lstrip()
     if stripped.startswith(("/*", "* ", "*/")) or stripped == "*":
         return len(line) - len(stripped)
-    quote: Optional[str] = None
-    escaped = False
-    for index, char in enumerate(line):
-        if quote:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == quote:
-                quote = None
-        elif char in "\"'`":
-            quote = char
-        elif char == "/" and line[index + 1:index + 2] in ("/", "*"):
+    for index in _unquoted(line, "\"'`", True):
+        if line[index] == "/" and line[index + 1:index + 2] in ("/", "*"):
             return index
     return None
 

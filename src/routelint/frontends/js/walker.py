@@ -40,6 +40,7 @@ from routelint.frontends.js.scope import (
 )
 from routelint.frontends.js.sinks import JsSink, JsSinks
 from routelint.frontends.js.syntax import Source, field, property_name, string_value, unwrap
+from routelint.frontends.python.http import endpoint_of_url  # one reading of raw-HTTP endpoint paths
 
 _FUNCTION_NODES = ("function_declaration", "generator_function_declaration", "function_expression", "arrow_function",
                    "method_definition", "function", "generator_function")
@@ -324,13 +325,7 @@ class Walker:
         return None
 
     def endpoint_for_url(self, url: Value) -> Optional[str]:
-        if url.text is None:
-            return None
-        path = url.text.split("?", 1)[0].rstrip("/")
-        for suffix, endpoint in sorted(self.catalog.endpoint_paths.items(), key=lambda item: -len(item[0])):
-            if path.endswith(suffix):
-                return endpoint
-        return None
+        return endpoint_of_url(self.catalog, url)
 
     # ------------------------------------------------------------------ calls
     def _call(self, node, scope: Scope) -> None:
