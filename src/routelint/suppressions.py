@@ -203,7 +203,12 @@ def find_suppressions(kind: str, path: str, text: str) -> list[Suppression]:
         comments = []
         for number in sorted(marked):
             line = lines[number - 1]
-            start = js_comment_start(line) if kind in _SLASH_COMMENT_KINDS else comment_start(line, python)
+            if kind in _SLASH_COMMENT_KINDS:  # `// routelint: ...` reads as `#  routelint: ...` (same columns)
+                start = js_comment_start(line)
+                if start is not None:
+                    comments.append((number, start, "# " + line[start + 2:]))
+                continue
+            start = comment_start(line, python)
             if start is not None:
                 comments.append((number, start, line[start:]))
     found = [
