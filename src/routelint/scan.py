@@ -200,9 +200,12 @@ def secrets_in(source: SourceFile, text: str, ctx: ScanContext) -> list[SecretCa
     if not ctx.prefilter.may_hold_key(text):
         return []
     found = []
-    for match in find_keys(ctx.catalog, text):
-        line = text.count("\n", 0, match.start) + 1
-        line_start = text.rfind("\n", 0, match.start) + 1
+    line, counted, line_start = 1, 0, 0  # lines counted once, in order (a file of many keys stays linear)
+    for match in sorted(find_keys(ctx.catalog, text), key=lambda item: item.start):
+        line += text.count("\n", counted, match.start)
+        newline = text.rfind("\n", counted, match.start)
+        line_start = newline + 1 if newline >= 0 else line_start
+        counted = match.start
         column = match.start - line_start + 1
         end_column = column + (match.end - match.start)
         found.append(
