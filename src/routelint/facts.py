@@ -242,3 +242,5 @@ class FileFacts:
     # notebooks: where each cell line starts in the .ipynb text, as (line, column, cell number, line in
     # the cell (0: its outputs, -1: elsewhere in it), column of a `#` comment on that line or 0)
     cells: tuple[tuple[int, int, int, int, int], ...] = ()
+    # names of environment variables the text reads (`os.getenv("X")`, `${X}`): RL203 knows them as real
+    env_reads: tuple[str, ...] = ()
