@@ -21,7 +21,7 @@ import unicodedata
 from typing import Iterable, Iterator, Optional
 
 from routelint.catalog.generic_keys import GENERIC_PATTERN, generic_keys, generic_value_is_key
-from routelint.catalog.keys import KeyMatch, find_keys
+from routelint.catalog.keys import KeyMatch, find_keys, looks_like_env_var_name
 from routelint.catalog.model import Catalog
 from routelint.discover import DOTENV, JSON, NOTEBOOK, PYTHON, TEXT, YAML
 from routelint.facts import FileFacts, SecretCandidate, Span, Value
@@ -50,6 +50,7 @@ _ENV_READ = re.compile(
     r"|os\.environ/([A-Za-z_][A-Za-z0-9_]*)"
 )
 _ENV_READ_GATE = ("environ", "getenv", "env(", "env.", "config(", "${")
+_ENV_NAME_ENDINGS = ("_KEY", "_TOKEN", "_SECRET", "APIKEY")
 
 
 def unescape(body: str) -> str:
@@ -215,10 +216,20 @@ def _text_at(lines: list[str], span: Span) -> str:
 
 
 def env_reads(text: str) -> tuple[str, ...]:
-    """Names of environment variables the text reads (sorted, unique)."""
-    if not any(marker in text for marker in _ENV_READ_GATE):
+    """Names of key variables the text reads (sorted, unique): only names RL203 can be about
+    (`*_API_KEY`, `*_KEY`, `*_TOKEN`, `*_SECRET`, `*APIKEY`), so a text holding none is done at once."""
+    if not any(marker in text for marker in _ENV_NAME_ENDINGS) or not any(marker in text for marker in _ENV_READ_GATE):
         return ()
-    names = {name for match in _ENV_READ.finditer(text) for name in match.groups() if name}
+    names: set[str] = set()
+    for ending in _ENV_NAME_ENDINGS:  # only the lines holding a key-like name are searched
+        index = text.find(ending)
+        while index >= 0:
+            start = text.rfind("\n", 0, index) + 1
+            end = text.find("\n", index)
+            end = len(text) if end < 0 else end
+            names.update(name for match in _ENV_READ.finditer(text, start, end) for name in match.groups()
+                         if name and looks_like_env_var_name(name))
+            index = text.find(ending, end)
     return tuple(sorted(names))
 
 

@@ -38,6 +38,7 @@ _ASSIGNMENT = re.compile(
     r"|(?P<bare>" + _VALUE_CHARS + r"{1,300})(?=$|[\s,;#)\]}\"'`]))",
     re.MULTILINE,
 )
+_KEY_WORDS = ("key", "token", "secret")
 _BEARER = re.compile(r"(?i)\bbearer[ \t]+(?P<bare>" + _VALUE_CHARS + r"{20,300})(?![\w\-+/=.~])")
 _NAME_CHARS = re.compile(r"[\w.$@-]*$")
 
@@ -120,11 +121,31 @@ def _name_before(text: str, end: int) -> str:
     return text[match.start() : end] if match else ""
 
 
+def _assignments(text: str) -> Iterator[re.Match[str]]:
+    """`_ASSIGNMENT` matches in text order. The key words are found with `str.find` on the lower-cased
+    text and the regex is only tried there: several times faster than a case-insensitive scan."""
+    lowered = text.lower()
+    starts: list[int] = []
+    for word in _KEY_WORDS:
+        index = lowered.find(word)
+        while index >= 0:
+            starts.append(index)
+            index = lowered.find(word, index + len(word))
+    last_end = -1
+    for start in sorted(starts):
+        if start < last_end:
+            continue
+        match = _ASSIGNMENT.match(text, start)
+        if match is not None:
+            last_end = match.end()
+            yield match
+
+
 def generic_keys(catalog: Catalog, text: str, *, bare_values: bool) -> Iterator[tuple[int, int, str]]:
     """(start, end, value) of every random-looking value given to a key-like name in `text`, and of
     every `Bearer <token>`. `bare_values`: unquoted values count (env files, YAML, shell, Markdown); in
     Python, TOML and JSON only string literals do."""
-    for match in _ASSIGNMENT.finditer(text):
+    for match in _assignments(text):
         group = "quoted" if match.group("quoted") is not None else "bare"
         if group == "bare" and not bare_values:
             continue
@@ -134,7 +155,7 @@ def generic_keys(catalog: Catalog, text: str, *, bare_values: bool) -> Iterator[
         value = match.group(group)
         if looks_random(catalog, value):
             yield match.start(group), match.end(group), value
-    for match in _BEARER.finditer(text):
+    for match in (_BEARER.finditer(text) if "earer" in text or "EARER" in text else ()):
         value = match.group("bare")
         if looks_random(catalog, value):
             yield match.start("bare"), match.end("bare"), value
