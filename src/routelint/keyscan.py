@@ -16,6 +16,7 @@ a literal `"X"` is a real variable name.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from typing import Iterable, Iterator, Optional
@@ -77,7 +78,8 @@ def unescape(body: str) -> str:
 def find_secrets(path: str, kind: str, text: str, catalog: Catalog, *, known_gate: bool = True) -> list[SecretCandidate]:
     """Every key in a file's text. `known_gate`: the prefilter saw a key prefix or provider word (when
     False the provider patterns cannot match and are skipped)."""
-    secrets = [_candidate(path, kind, text, match) for match in _text_matches(catalog, kind, text, known_gate)]
+    lines = _LineIndex(text)
+    secrets = [_candidate(path, kind, text, match, lines=lines) for match in _text_matches(catalog, kind, text, known_gate)]
     escape = _JSON_ESCAPE if kind in (JSON, NOTEBOOK) else _ESCAPE
     if escape.search(text):
         secrets += _escaped_secrets(path, kind, text, catalog, secrets, escape)
@@ -96,21 +98,38 @@ def _first_wins(matches: list[KeyMatch]) -> list[KeyMatch]:
     """One finding per span: provider patterns before generic ones, then the longer match."""
     ordered = sorted(matches, key=lambda m: (m.pattern == GENERIC_PATTERN, -(m.end - m.start), m.start))
     kept: list[KeyMatch] = []
+    starts: list[int] = []  # kept matches never overlap: sorted by start, only the neighbours can collide
     for match in ordered:
-        if not any(match.start < other.end and other.start < match.end for other in kept):
-            kept.append(match)
-    return sorted(kept, key=lambda m: m.start)
+        index = bisect.bisect_left(starts, match.start)
+        before = kept[index - 1] if index > 0 else None
+        after = kept[index] if index < len(kept) else None
+        if (before is not None and before.end > match.start) or (after is not None and after.start < match.end):
+            continue
+        kept.insert(index, match)
+        starts.insert(index, match.start)
+    return kept
+
+
+class _LineIndex:
+    """Offset -> 1-based line by bisection (a file with thousands of keys stays linear)."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0] + [index + 1 for index, char in enumerate(text) if char == "\n"] if "\n" in text else [0]
+
+    def line(self, offset: int) -> int:
+        return bisect.bisect_right(self.starts, offset)
 
 
 def _candidate(path: str, kind: str, text: str, match: KeyMatch, *, encoded: Optional[str] = None,
-               start: Optional[int] = None, end: Optional[int] = None) -> SecretCandidate:
+               start: Optional[int] = None, end: Optional[int] = None, lines: Optional[_LineIndex] = None) -> SecretCandidate:
     start = match.start if start is None else start
     end = match.end if end is None else end
-    line = text.count("\n", 0, start) + 1
-    line_start = text.rfind("\n", 0, start) + 1
+    lines = lines or _LineIndex(text)
+    line = lines.line(start)
+    line_start = lines.starts[line - 1]
     column = start - line_start + 1
-    end_line = line + text.count("\n", start, end)
-    end_column = end - (text.rfind("\n", 0, end) + 1) + 1
+    end_line = lines.line(end)
+    end_column = end - lines.starts[end_line - 1] + 1
     return SecretCandidate(
         path=path,
         span=Span(line, column, end_line, end_column),
@@ -127,6 +146,7 @@ def _escaped_secrets(path: str, kind: str, text: str, catalog: Catalog, known: l
                      escape: re.Pattern[str]) -> list[SecretCandidate]:
     """Keys inside string literals that hold escape sequences, found in the decoded literal."""
     found: list[SecretCandidate] = []
+    index_of_lines = _LineIndex(text)
     lines = text.split("\n")
     offsets = [0]
     for line in lines[:-1]:
@@ -149,7 +169,8 @@ def _escaped_secrets(path: str, kind: str, text: str, catalog: Catalog, known: l
                 if any(other.span.line == index + 1 and other.text == match.text for other in known + found):
                     continue
                 start = offsets[index] + literal.start() + 1
-                found.append(_candidate(path, kind, text, match, encoded=raw, start=start, end=start + len(raw)))
+                found.append(_candidate(path, kind, text, match, encoded=raw, start=start, end=start + len(raw),
+                                        lines=index_of_lines))
     return found
 
 
@@ -158,6 +179,7 @@ def value_secrets(facts: FileFacts, text: str, catalog: Catalog) -> list[SecretC
     scan did not already report at that place: reported at the value's literal, its written form kept."""
     lines = text.split("\n")
     found: list[SecretCandidate] = []
+    by_line = _by_line(facts.secrets)
     for name, value in _named_values(facts):
         if not value.text or value.partial or value.loc is None or value.loc.path != facts.path:
             continue
@@ -165,13 +187,24 @@ def value_secrets(facts: FileFacts, text: str, catalog: Catalog) -> list[SecretC
         if key is None:
             continue
         span = value.loc.span
-        if any(_overlaps(other.span, span) or (other.text == key and other.span.line == span.line)
-               for other in facts.secrets + found):
+        near = [other for line in range(span.line, span.end_line + 1) for other in by_line.get(line, ())]
+        if any(_overlaps(other.span, span) or (other.text == key and other.span.line == span.line) for other in near):
             continue
         written = _text_at(lines, span)
-        found.append(SecretCandidate(path=facts.path, span=span, text=key, provider=provider, pattern=pattern,
-                                     encoded=written if written and written != key else None))
+        secret = SecretCandidate(path=facts.path, span=span, text=key, provider=provider, pattern=pattern,
+                                 encoded=written if written and written != key else None)
+        found.append(secret)
+        by_line.setdefault(span.line, []).append(secret)
     return found
+
+
+def _by_line(secrets: list[SecretCandidate]) -> dict[int, list[SecretCandidate]]:
+    """Secrets by every line their span covers (overlap tests stay linear in a file with many keys)."""
+    index: dict[int, list[SecretCandidate]] = {}
+    for secret in secrets:
+        for line in range(secret.span.line, secret.span.end_line + 1):
+            index.setdefault(line, []).append(secret)
+    return index
 
 
 def _named_values(facts: FileFacts) -> Iterator[tuple[Optional[str], Value]]:
@@ -196,8 +229,10 @@ def _value_key(catalog: Catalog, name: Optional[str], text: str) -> tuple[Option
 def merge_secrets(raw: list[SecretCandidate], decoded: list[SecretCandidate]) -> list[SecretCandidate]:
     """Raw-text keys plus the keys a frontend decoded (base64 Secret data); a generic raw match at the
     place of a decoded key of a known format is that key as written, not a second one."""
-    kept = [secret for secret in raw if not (
-        secret.pattern == GENERIC_PATTERN and any(_overlaps(secret.span, other.span) for other in decoded))]
+    by_line = _by_line(decoded)
+    kept = [secret for secret in raw if not (secret.pattern == GENERIC_PATTERN and any(
+        _overlaps(secret.span, other.span) for line in range(secret.span.line, secret.span.end_line + 1)
+        for other in by_line.get(line, ())))]
     return kept + decoded
 
 

@@ -40,7 +40,6 @@ _ASSIGNMENT = re.compile(
 )
 _KEY_WORDS = ("key", "token", "secret")
 _BEARER = re.compile(r"(?i)\bbearer[ \t]+(?P<bare>" + _VALUE_CHARS + r"{20,300})(?![\w\-+/=.~])")
-_NAME_CHARS = re.compile(r"[\w.$@-]*$")
 
 # Name endings that make a key-like name (compared lower-case), and words that make a name *not* a secret
 _KEY_ENDINGS = ("api_key", "apikey", "api-key", "_key", "-key", ".key", "_token", "-token", ".token",
@@ -116,9 +115,11 @@ def _wordy_path(value: str) -> bool:
 
 
 def _name_before(text: str, end: int) -> str:
-    start = max(0, end - 120)
-    match = _NAME_CHARS.search(text, start, end)
-    return text[match.start() : end] if match else ""
+    start = end
+    limit = max(0, end - 120)
+    while start > limit and (text[start - 1].isalnum() or text[start - 1] in "_.$@-"):
+        start -= 1
+    return text[start:end]
 
 
 def _assignments(text: str) -> Iterator[re.Match[str]]:
