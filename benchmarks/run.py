@@ -731,7 +731,8 @@ def render(info: dict[str, str], startup: Startup, results: list[CorpusResult], 
                      f"{1000 * PRECOMMIT_BAR_S:.0f} ms). "
                      + ("Warm re-run: a fresh `--cache-dir` is filled by one run, then the check is re-run with nothing changed "
                         "(median of 3; bar 300 ms on langchain-community); \"same findings\" compares its diagnostics with the cold run's."
-                        if cached else "This routelint has no result cache: the re-run is a second full run with a warm OS page cache."))
+                        if cached else "Warm re-run: not measured (`--no-rerun`)." if args.no_rerun
+                        else "This routelint has no result cache: the re-run is a second full run with a warm OS page cache."))
     if peers:
         lines.append("")
         lines.append("### Peers (median wall time; ratio = peer / routelint)")
@@ -754,11 +755,15 @@ def render(info: dict[str, str], startup: Startup, results: list[CorpusResult], 
             cells = [str(result.tools[p.name].findings) if result.tools[p.name].findings is not None else "–" for p in peers]
             lines.append(f"| {result.corpus.name} | {result.summary.get('diagnostics', '–')} | " + " | ".join(cells) + " |")
         lines.append("")
+        commands = {
+            "detect-secrets": "`detect-secrets scan --all-files .`",
+            "semgrep": "`semgrep scan --config benchmarks/peers/semgrep-routes.yml --metrics=off --disable-version-check "
+                       "--x-ignore-semgrepignore-files --json .`",
+            "fixit": "`fixit --rules provider_host_rule lint .` (rule in benchmarks/peers/)",
+            "ruff": "`ruff check --isolated --no-cache --select S105,S106 .`",
+        }
         lines.append("Peers: " + "; ".join(f"{p.name} {PEER_VERSIONS[p.name]}" for p in peers) + ". Commands: "
-                     "`detect-secrets scan --all-files .`; `semgrep scan --config benchmarks/peers/semgrep-openai-base-url.yml "
-                     "--metrics=off --disable-version-check --x-ignore-semgrepignore-files --json .`; "
-                     "`fixit --rules provider_host_rule lint .` (rule in benchmarks/peers/); "
-                     "`ruff check --isolated --no-cache --select S105,S106 .`. A peer slower than "
+                     + "; ".join(commands[p.name] for p in peers) + ". A peer slower than "
                      f"{args.slow:.0f} s on its first run is measured once (n=1; the same holds for routelint); each peer run has a "
                      f"{args.timeout:.0f} s timeout.")
     budgets = []

@@ -66,9 +66,16 @@ def test_unreadable_file_is_rl001():
 
 
 def test_empty_and_binary_files_are_clean(tree):
-    root = tree({"empty.py": "", "blob.bin": b"\0\1\2" * 100, "data.json": b"\0{}"})
+    root = tree({"empty.py": "", "blob.bin": b"\0\1\2" * 100, "image.png": b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR" * 20})
     code, document = run_json(str(root))
     assert code == 0 and document["diagnostics"] == []
+
+
+def test_nul_in_a_config_file_is_rl001_not_a_silent_skip(tree):
+    """A file of a kind routelint analyses is never skipped as binary: a NUL there is RL001."""
+    root = tree({"data.json": b"\0{}"})
+    code, document = run_json(str(root))
+    assert [(d["code"], d["path"].rsplit("/", 1)[-1]) for d in document["diagnostics"]] == [("RL001", "data.json")]
 
 
 def test_match_statement_with_a_suppression_comment_is_checked(tree):

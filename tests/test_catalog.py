@@ -388,17 +388,24 @@ def test_prefixless_patterns_are_the_expected_ones(catalog):
 
 
 @pytest.mark.parametrize("pattern_id", PREFIXLESS)
-def test_prefixless_keys_need_context_on_the_same_line(catalog, pattern_id):
+def test_prefixless_keys_need_context_nearby(catalog, pattern_id):
     provider_id, key, _ = KEY_SAMPLES[pattern_id]
+    filler = "x = 1\n" * 4
     for text in (
         f'api_key = "{key}"',
         f"OPENAI_API_KEY={key}",
         f'client = OpenAI(api_key="{key}")',
-        f'# {provider_id} key below\napi_key = "{key}"',  # context on another line does not count
+        f'# {provider_id} key below\n{filler}api_key = "{key}"',  # context five lines up does not count
+        f'api_key = "{key}"\n{filler}# {provider_id}',  # nor five lines down
     ):
         assert find_keys(catalog, text) == [], text
-    found = find_keys(catalog, f'{provider_id.upper().replace("-", "_")}_KEY = "{key}"')
-    assert [(m.text, m.provider) for m in found] == [(key, provider_id)]
+    for text in (
+        f'{provider_id.upper().replace("-", "_")}_KEY = "{key}"',  # the variable name
+        f'# {provider_id} client\nx = 1\napi_key = "{key}"',  # a provider word two lines up
+        f'api_key = "{key}"\nx = 1\nx = 2\n# {provider_id}',  # three lines down
+    ):
+        found = find_keys(catalog, text)
+        assert [(m.text, m.provider) for m in found] == [(key, provider_id)], text
 
 
 def test_hex_digest_next_to_mistral_is_not_a_mistral_key(catalog):

@@ -28,10 +28,12 @@ from routelint.sdks import shipped_sdks
 
 # A process pool starts once the candidates found so far (files a frontend must parse) reach this many
 # bytes; below it every file is analysed in-process, exactly as with `-j 1`, however many files the
-# tree has. The threshold is measured, not guessed: `python benchmarks/run.py` checks growing trees of
-# litellm's candidate modules with `-j 1` and with a forced 2-worker pool, alternating (the "pool
-# crossover" table in benchmarks/results.md and benchmarks/README.md).
-POOL_BYTES = 1_000_000
+# tree has. Measured, not guessed (`python benchmarks/run.py`, the "pool crossover" table of
+# benchmarks/results.md): on the 2-core reference machine, trees of litellm's candidate modules checked
+# with `-j 1` and with a forced 2-worker pool, alternating, best of 3, under a load average of ~13 from
+# other work: the pool lost or tied up to 2 MB (0.25 MB: 1.13x, 1 MB: 1.32x, 2 MB: 1.06x the -j 1 time)
+# and won from 4 MB (0.90x); on the whole of litellm (36 MB of candidates) the default run took 0.63x.
+POOL_BYTES = 4_000_000
 MAX_IMPORT_ROUNDS = 4
 
 _WORKER_CTX: Optional[ScanContext] = None

@@ -257,3 +257,5 @@ class FileFacts:
     packages: dict[str, str] = field(default_factory=dict)
     # JS/TS: why this module runs in the browser ("'use client' module"), empty when it does not
     browser: str = ""
+    # names of environment variables the text reads (`os.getenv("X")`, `${X}`): RL203 knows them as real
+    env_reads: tuple[str, ...] = ()

@@ -50,12 +50,39 @@ def _prefix_pattern() -> Optional[re.Pattern[str]]:
     return re.compile(rf"(?<![\w-])(?:{alternatives})[\w.-]{{12,}}")
 
 
+_PREPARED: dict[int, tuple[object, int, dict[str, list[str]]]] = {}
+
+
+def _by_head(secrets: Iterable[str]) -> dict[str, list[str]]:
+    """The secrets indexed by their first four characters (longest first), prepared once per set a run
+    passes again and again: checking every secret against every message was quadratic."""
+    if isinstance(secrets, (set, frozenset)):
+        known = _PREPARED.get(id(secrets))
+        if known is not None and known[0] is secrets and known[1] == len(secrets):
+            return known[2]
+    index: dict[str, list[str]] = {}
+    for secret in sorted(set(secrets), key=len, reverse=True):
+        if len(secret) >= 4:
+            index.setdefault(secret[:4], []).append(secret)
+        elif secret:
+            index.setdefault("", []).append(secret)
+    if isinstance(secrets, (set, frozenset)):
+        _PREPARED.clear()
+        _PREPARED[id(secrets)] = (secrets, len(secrets), index)
+    return index
+
+
 def redact(text: str, secrets: Iterable[str] = ()) -> str:
     if not text:
         return text
-    for secret in sorted(set(secrets), key=len, reverse=True):
-        if secret and secret in text:
+    index = _by_head(secrets)
+    if index:
+        for secret in index.get("", ()):  # short ones (never real keys): the plain way
             text = text.replace(secret, mask(secret))
+        heads = {text[at:at + 4] for at in range(len(text) - 3)} & index.keys()
+        for secret in sorted((secret for head in heads for secret in index[head]), key=len, reverse=True):
+            if secret in text:
+                text = text.replace(secret, mask(secret))
     pattern = _prefix_pattern()
     if pattern is None:
         return text

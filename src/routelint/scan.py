@@ -5,20 +5,21 @@ Returns plain data (FileFacts) so files can fan out over a process pool and resu
 
 from __future__ import annotations
 
+import codecs
 import os
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
 from routelint.budget import BudgetExceeded, file_budget
-from routelint.catalog.keys import find_keys
 from routelint.catalog.model import Catalog
 from routelint.discover import ANALYSED_KINDS, DOTENV, JSON, NOTEBOOK, PYTHON, TOML, YAML, SourceFile
 from routelint.facts import FileFacts, ProblemFact, SecretCandidate, Span
 from routelint.frontends.js.packages import MANIFESTS, read_packages
+from routelint.keyscan import env_reads, find_secrets, merge_secrets, value_secrets
 from routelint.modules import JS_KINDS, imports_in, js_imports_in
 from routelint.profiling import clock as profile_clock
 from routelint.prefilter import Prefilter
-from routelint.suppressions import comment_start, find_suppressions, js_comment_start
+from routelint.suppressions import find_suppressions
 from routelint.sdks import SdkCatalog
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -80,13 +81,70 @@ def _problem(source: SourceFile, message: str, line: int = 1) -> FileFacts:
     return facts
 
 
+# A byte-order mark decides the encoding (UTF-32 before UTF-16: FF FE 00 00 starts with FF FE)
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le", "UTF-32"),
+    (codecs.BOM_UTF32_BE, "utf-32-be", "UTF-32"),
+    (codecs.BOM_UTF8, "utf-8", "UTF-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"),
+    (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"),
+)
+TEXT_NUL_SHARE = 0.01  # a file of another kind with more NUL bytes than this (and no BOM) is binary
+
+
 def decode(data: bytes) -> tuple[Optional[str], Optional[str]]:
-    """(text, None) or (None, why): UTF-8 only, a BOM allowed."""
+    """(text, None) or (None, why). A BOM decides the encoding (UTF-8/16/32); without one, text is
+    UTF-8, or UTF-16 when every other byte of an ASCII-range text is NUL (a BOM-less UTF-16 file)."""
+    for bom, codec, label in _BOMS:
+        if data.startswith(bom):
+            return _decode(data[len(bom):], codec, label, len(bom))
+    codec = _bomless_utf16(data)
+    if codec is not None:
+        return _decode(data, codec, "UTF-16", 0)
+    return _decode(data, "utf-8", "UTF-8", 0)
+
+
+def _decode(data: bytes, codec: str, label: str, skipped: int) -> tuple[Optional[str], Optional[str]]:
     try:
-        return data.decode("utf-8-sig"), None
+        return data.decode(codec), None
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        return None, f"not valid UTF-8 (byte 0x{data[exc.start]:02x} on line {line})"
+        return None, f"not valid {label} (byte 0x{data[exc.start]:02x} at offset {exc.start + skipped}, near line {line})"
+
+
+def _bomless_utf16(data: bytes) -> Optional[str]:
+    """'utf-16-le'/'utf-16-be' when the sniffed head is ASCII-range UTF-16: NULs on one parity only."""
+    head = data[:BINARY_SNIFF]
+    if len(head) < 4 or len(head) % 2 and len(head) == len(data):
+        return None
+    even, odd = head[0::2], head[1::2]
+    if odd.count(0) >= 0.9 * len(odd) and even.count(0) == 0:
+        return "utf-16-le"
+    if even.count(0) >= 0.9 * len(even) and odd.count(0) == 0:
+        return "utf-16-be"
+    return None
+
+
+def is_binary(data: bytes, kind: str) -> bool:
+    """Skip the file as binary? A text file of a kind routelint analyses never is: a NUL there is
+    text to decode (or RL001), never a silent skip. Other files are binary when they hold NULs that no
+    BOM or UTF-16 layout explains, beyond a stray one."""
+    head = data[:BINARY_SNIFF]
+    if b"\0" not in head or kind in ANALYSED_KINDS:
+        return False
+    if any(data.startswith(bom) for bom, _, _ in _BOMS) or _bomless_utf16(data) is not None:
+        return False
+    return head.count(0) > max(1, TEXT_NUL_SHARE * len(head))
+
+
+def read_text(path: str) -> Optional[str]:
+    """A file's text decoded as the scan decodes it (for excerpts and source lines); None: unreadable.
+    Undecodable bytes are replaced: only for display, never for analysis."""
+    data, _ = read_source(path)
+    if data is None:
+        return None
+    text, _ = decode(data)
+    return text if text is not None else data.decode("utf-8", errors="replace")
 
 
 def read_source(path: str) -> tuple[Optional[bytes], Optional[str]]:
@@ -130,7 +188,7 @@ def prepare_file(source: SourceFile, ctx: ScanContext, force: bool = False) -> O
     clock.lap("read")
     if data is None:
         return _problem(source, error or "cannot be read") if source.kind in ANALYSED_KINDS else None
-    if b"\0" in data[:BINARY_SNIFF]:
+    if is_binary(data, source.kind):
         return None
     text, error = decode(data)
     if text is None:
@@ -139,15 +197,21 @@ def prepare_file(source: SourceFile, ctx: ScanContext, force: bool = False) -> O
         facts = _problem(source, error or "not UTF-8")
         facts.secrets = secrets_in(source, data.decode("utf-8", errors="replace"), ctx)
         return facts
+    if "\0" in text and source.kind in ANALYSED_KINDS:  # no parser reads it: RL001, the keys still count
+        facts = _problem(source, f"holds a NUL character (line {text.count(chr(10), 0, text.index(chr(0))) + 1}): "
+                                 "not analysed beyond its keys")
+        facts.secrets = secrets_in(source, text, ctx)
+        facts.suppressions = find_suppressions(source.kind, source.path, text)
+        return facts
     candidate, keys = ctx.prefilter.classify(text, source.kind)
-    secrets = secrets_in(source, text, ctx) if keys else []
+    secrets = secrets_in(source, text, ctx, known_gate=keys)
     clock.lap("prefilter")
     # the frontend is imported only for a file that needs it: a run with no candidate imports no parser
     # a JS/TS file holding a key is parsed too: its fix needs the literal's span, RL204 the module's bundling
     wanted = force or candidate or (source.kind in JS_KINDS and bool(secrets))
     if source.kind in ANALYSED_KINDS and text.strip() and wanted and _frontend(source.kind) is not None:
         return Pending(source, text, secrets, force, len(data), clock.hand_over())
-    facts = _complete(FileFacts(path=source.path, kind=source.kind), source, text, secrets)
+    facts = _complete(FileFacts(path=source.path, kind=source.kind), source, text, secrets, ctx.catalog)
     clock.lap("prefilter")
     clock.done(source.kind, candidate=False, size=len(data))
     return facts
@@ -177,15 +241,17 @@ def finish_file(pending: Pending, ctx: ScanContext) -> FileFacts:
         from routelint.frontends.notebook import mark_comments
 
         mark_comments(facts.cells, pending.secrets)
-    facts = _complete(facts, source, text, pending.secrets)
+    facts = _complete(facts, source, text, pending.secrets, ctx.catalog)
     clock.lap("prefilter")
     clock.done(source.kind, candidate=True, size=pending.size)
     return facts
 
 
-def _complete(facts: FileFacts, source: SourceFile, text: str, secrets: list[SecretCandidate]) -> FileFacts:
+def _complete(facts: FileFacts, source: SourceFile, text: str, secrets: list[SecretCandidate], catalog: Catalog) -> FileFacts:
     """What every read file gets, parsed or not: keys, imports, suppressions, the digest fixes check."""
-    facts.secrets = secrets + facts.secrets  # raw-text keys, plus keys a frontend decoded
+    facts.secrets = merge_secrets(secrets, facts.secrets)  # raw-text keys, plus keys a frontend decoded
+    facts.secrets += value_secrets(facts, text, catalog)  # decoded values: `"\x41Iza..."`, concatenations
+    facts.env_reads = env_reads(text)
     name = os.path.basename(source.path)
     if name in MANIFESTS:  # which version of each JS package the project installs (AI SDK defaults)
         facts.packages = read_packages(name, text)
@@ -208,31 +274,8 @@ def over_budget(facts: Optional[FileFacts]) -> bool:
     return facts is not None and any(problem.message.startswith(OVER_BUDGET + ": analysis") for problem in facts.problems)
 
 
-def secrets_in(source: SourceFile, text: str, ctx: ScanContext) -> list[SecretCandidate]:
-    if not ctx.prefilter.may_hold_key(text):
-        return []
-    found = []
-    for match in find_keys(ctx.catalog, text):
-        line = text.count("\n", 0, match.start) + 1
-        line_start = text.rfind("\n", 0, match.start) + 1
-        column = match.start - line_start + 1
-        end_column = column + (match.end - match.start)
-        found.append(
-            SecretCandidate(
-                path=source.path,
-                span=Span(line, column, line, end_column),
-                text=match.text,
-                provider=match.provider,
-                pattern=match.pattern,
-                in_comment=_in_comment(source.kind, text[line_start : match.start]),
-            )
-        )
-    return found
-
-
-def _in_comment(kind: str, before: str) -> bool:
-    """Is the text after `before` (same line) inside a comment? JSON has none; a notebook's frontend
-    decides for its code cells (`mark_comments`)."""
-    if kind in JS_KINDS:
-        return js_comment_start(before) is not None
-    return kind not in (JSON, NOTEBOOK) and comment_start(before, kind == PYTHON) is not None
+def secrets_in(source: SourceFile, text: str, ctx: ScanContext, known_gate: Optional[bool] = None) -> list[SecretCandidate]:
+    """Keys in the raw text (provider patterns, generic keys by context, escaped literals)."""
+    if known_gate is None:
+        known_gate = ctx.prefilter.may_hold_key(text)
+    return find_secrets(source.path, source.kind, text, ctx.catalog, known_gate=known_gate)

@@ -243,11 +243,10 @@ class SourceLines:
 
     def lines(self, path: str) -> Optional[list[str]]:
         if path not in self.cache:
-            try:
-                with open(path, encoding="utf-8", errors="replace") as handle:
-                    self.cache[path] = handle.read().splitlines()
-            except OSError:
-                self.cache[path] = None
+            from routelint.scan import read_text  # decoded as the scan decoded it (UTF-16/32 too)
+
+            text = read_text(path)
+            self.cache[path] = text.splitlines() if text is not None else None
         return self.cache[path]
 
     def excerpt(self, path: str, first: int, last: int) -> str:

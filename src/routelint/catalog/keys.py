@@ -17,6 +17,12 @@ from routelint.catalog.model import Catalog, KeyPattern, Provider
 from routelint.trie import trie_pattern
 
 _ENV_NAME_RE = re.compile(r"^[A-Z][A-Z0-9_]*(?:API_KEY|_KEY|_TOKEN|_SECRET|APIKEY)$")
+# Template text people write where a key goes: `YOUR_API_KEY`, `API_KEY_HERE`, `INSERT_KEY`, `<key>`
+_TEMPLATE_WORD = re.compile(
+    r"(?i)(?:^|[_\-.\s])(?:your|here|insert|replace|enter|put|changeme|change|placeholder|example|sample|"
+    r"dummy|fake|todo|fixme|tbd|xxx+)(?=$|[_\-.\s])"
+)
+CONTEXT_LINES = 3  # a prefix-less pattern's provider word may be this many lines above or below the key
 
 
 def shannon_entropy(text: str) -> float:
@@ -31,10 +37,19 @@ def looks_like_env_var_name(text: str) -> bool:
     return bool(_ENV_NAME_RE.match(text))
 
 
+def is_template_text(text: str) -> bool:
+    """`YOUR_API_KEY`, `YOUR_OPENROUTER_API_KEY_HERE`, `API_KEY_HERE`, `<OPENAI_API_KEY>`, `INSERT_KEY`:
+    text that stands where a key goes. Not a key, and not the name of a variable either."""
+    value = text.strip()
+    if value.startswith(("<", "[", "{")) and value.endswith((">", "]", "}")):
+        return True
+    return _TEMPLATE_WORD.search(value) is not None
+
+
 def is_placeholder(catalog: Catalog, text: str) -> bool:
     """`sk-...`, `your-key`, `<key>`, `${VAR}`, `changeme`, `not-needed`, low-entropy text: not a key."""
     value = text.strip()
-    if len(value) < 8:
+    if len(value) < 8 or is_template_text(value):
         return True
     lowered = value.lower()
     if any(mark in value for mark in ("...", "…", "<", ">", "${", "{{", "$(", "*")):
@@ -54,7 +69,7 @@ class KeyMatch:
     start: int
     end: int
     text: str
-    provider: str
+    provider: Optional[str]  # None: a generic key (no known format)
     pattern: str
 
 
@@ -98,7 +113,12 @@ def _gated(catalog: Catalog) -> tuple[_Gated, ...]:
 
 
 def _body_entropy_ok(pattern: KeyPattern, text: str) -> bool:
+    """The part after the prefix is random enough; a prefix-less key also holds digits (32 random
+    base62 characters lack two digits once in about 500 tries), so a long identifier such as
+    `ChatCompletionChoiceFinishReason` next to the word Mistral is not a Mistral key."""
     body = text[len(pattern.prefix):] if pattern.prefix and text.startswith(pattern.prefix) else text
+    if pattern.needs_context and sum(ch.isdigit() for ch in body) < 2:
+        return False
     return shannon_entropy(body) >= pattern.min_entropy
 
 
@@ -151,13 +171,35 @@ def find_keys(catalog: Catalog, text: str) -> list[KeyMatch]:
             if is_placeholder(catalog, value) or not _body_entropy_ok(pattern, value):
                 continue
             if pattern.needs_context:
-                line_start = lowered.text.rfind("\n", 0, match.start()) + 1
-                line_end = lowered.text.find("\n", match.end())
-                line = lowered.text[line_start : line_end if line_end >= 0 else len(lowered.text)]
-                if not any(word in line for word in gated.context):
+                window = _context_window(lowered.text, match.start(), match.end())
+                if not any(word in window for word in gated.context):
                     continue
             found.append(KeyMatch(match.start(), match.end(), value, provider.id, pattern.id))
     return _non_overlapping(found)
+
+
+def _context_window(text: str, start: int, end: int, lines: int = CONTEXT_LINES) -> str:
+    """The lines around text[start:end]: `lines` above, the key's own line, `lines` below."""
+    first = start
+    for _ in range(lines + 1):
+        first = text.rfind("\n", 0, first)
+        if first < 0:
+            break
+    last = end - 1
+    for _ in range(lines + 1):
+        last = text.find("\n", last + 1)
+        if last < 0:
+            break
+    return text[first + 1 : last if last >= 0 else len(text)]
+
+
+def fits_context_pattern(catalog: Catalog, text: str, provider_id: Optional[str]) -> bool:
+    """Does `text` have the shape of a prefix-less (context-gated) key of this provider?"""
+    provider = catalog.get(provider_id)
+    return provider is not None and any(
+        pattern.needs_context and pattern.regex.fullmatch(text) and _body_entropy_ok(pattern, text)
+        for pattern in provider.key_patterns
+    )
 
 
 def _non_overlapping(matches: list[KeyMatch]) -> list[KeyMatch]:

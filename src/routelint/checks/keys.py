@@ -3,17 +3,27 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from typing import Iterator, Optional
 
-from routelint.catalog.keys import is_placeholder, key_provider, looks_like_env_var_name, provider_for_key_env
+from routelint.catalog.generic_keys import looks_random
+from routelint.catalog.keys import (
+    fits_context_pattern,
+    is_placeholder,
+    is_template_text,
+    key_provider,
+    looks_like_env_var_name,
+    provider_for_key_env,
+)
 from routelint.checks.base import CheckContext, diagnostic, provenance, site_of
 from routelint.checks import config_fixes, fixes
 from routelint.diagnostics import Diagnostic
-from routelint.facts import ENV, LITERAL, Location, ORIGIN_ENV_FILE
+from routelint.facts import ENV, LITERAL, Location, ORIGIN_ENV_FILE, SecretCandidate
 from routelint.project import Route
 from routelint.redact import mask
 
 GENERIC_PROVIDER = "openai"  # OPENAI_API_KEY + OPENAI_BASE_URL is the generic "compatible slot"
+UNKNOWN_PROVIDER = "unknown"  # RL202's provider for a key of no known format feeding no known route
 
 
 def secret_identity(text: str) -> str:
@@ -34,6 +44,10 @@ def _key_owner(ctx: CheckContext, route: Route) -> tuple[Optional[str], str, boo
             owner = key_provider(ctx.catalog, key.text, provider.id if provider else None)
             if owner is not None:
                 return owner, f"a {ctx.catalog.name(owner)} key ({mask(key.text)})", True
+            if key.kind == LITERAL and looks_random(ctx.catalog, key.text.strip()):
+                # value first: a literal key of no known format says nothing about its owner, whatever the
+                # constant holding it is called (RL202 reports it with the route's provider)
+                return None, "", False
     name = key.env_var if key.kind == ENV or key.env_var else key.identifier
     if not name:
         return None, "", False
@@ -146,20 +160,52 @@ def hardcoded_api_key(ctx: CheckContext) -> Iterator[Diagnostic]:
         if facts.path in ctx.ignored_paths and not template:
             continue  # a git-ignored local .env is where keys belong
         for secret in facts.secrets:
-            name = ctx.catalog.name(secret.provider)
+            provider = secret.provider or _generic_key_provider(ctx, secret)
+            what = f"{ctx.catalog.name(provider)} API key" if provider else "API key (provider unknown)"
             where = " in a comment" if secret.in_comment else ""
-            fix = _hardcoded_key_fix(ctx, secret)
+            fix = _hardcoded_key_fix(ctx, secret if secret.provider or not provider else replace(secret, provider=provider))
             yield diagnostic(
                 ctx,
                 "RL202",
-                f"{name} API key {mask(secret.text)} is hardcoded{where}; rotate it and read it from the environment",
+                f"{what} {mask(secret.text)} is hardcoded{where}; rotate it and read it from the environment",
                 secret.path,
                 secret.span,
-                provider=secret.provider,
+                provider=provider or UNKNOWN_PROVIDER,
                 identity=secret_identity(secret.text),
                 secrets=(secret.text,),
                 fix=fix,
             )
+
+
+def _generic_key_provider(ctx: CheckContext, secret: SecretCandidate) -> Optional[str]:
+    """Whose key is a key of no known format (or a prefix-less one found without context)? The provider
+    of the routes it feeds, when they agree; else the provider of the file's routes whose prefix-less
+    pattern the key fits (DeepSeek's `sk-` + 32 hex in a file that calls DeepSeek)."""
+    by_text = ctx.derived("route_providers_by_key", lambda: _route_providers_by_key(ctx))
+    fed = by_text.get(secret.text, set())
+    if len(fed) == 1:
+        return next(iter(fed))
+    in_file = ctx.derived("route_providers_by_path", lambda: _route_providers_by_path(ctx)).get(secret.path, set())
+    fitting = sorted(provider for provider in in_file | fed if fits_context_pattern(ctx.catalog, secret.text, provider))
+    return fitting[0] if len(fitting) == 1 else None
+
+
+def _route_providers_by_key(ctx: CheckContext) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    for route in ctx.routes:
+        if route.provider is not None:
+            for value in (route.key, route.site.api_key):
+                if value.text:
+                    found.setdefault(value.text.strip(), set()).add(route.provider.id)
+    return found
+
+
+def _route_providers_by_path(ctx: CheckContext) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    for route in ctx.routes:
+        if route.provider is not None:
+            found.setdefault(route.site.path, set()).add(route.provider.id)
+    return found
 
 
 def _hardcoded_key_fix(ctx: CheckContext, secret):
@@ -197,14 +243,33 @@ def _is_template(path: str) -> bool:
     return any(word in name for word in ("example", "template", "sample", "dist", "defaults"))
 
 
+def real_variable_names(ctx: CheckContext) -> frozenset[str]:
+    """Names that are real environment variables: the catalog's, those the project's env files define,
+    and those code or config reads anywhere in the run (`os.getenv("X")`, `${X}`). Template text is none."""
+    names: set[str] = set()
+    for provider in ctx.catalog.providers.values():
+        names.update(provider.key_env)
+        names.update(provider.base_url_env)
+    for facts in ctx.files:
+        names.update(definition.name for definition in facts.env)
+        names.update(facts.env_reads)
+        values = [value for site in facts.routes for value in (site.base_url, site.api_key, site.model) if value]
+        values += list(facts.exports.values())
+        names.update(value.env_var for value in values if value.env_var)
+    return frozenset(name for name in names if not is_template_text(name))
+
+
 def env_var_name_as_key(ctx: CheckContext) -> Iterator[Diagnostic]:
     seen = set()
+    real_names = ctx.derived("real_variable_names", lambda: real_variable_names(ctx))
     for route in ctx.routes:
         key = route.key
         if key.kind != LITERAL and key.origin != ORIGIN_ENV_FILE:
             continue
         if key.text is None or key.loc is None or not looks_like_env_var_name(key.text.strip()):
             continue
+        if key.text.strip() not in real_names:
+            continue  # `YOUR_API_KEY`, `API_KEY_HERE`: template text, not a variable anyone defines or reads
         if (key.loc.path, key.loc.span) in seen:
             continue
         seen.add((key.loc.path, key.loc.span))
