@@ -7,8 +7,10 @@ gigabytes for one file" into one RL001 line. The budget of a file of `size` byte
     time:   BASE_SECONDS + SECONDS_PER_MB * size / 1 MB
     memory: BASE_MEMORY  + MEMORY_PER_BYTE * size      (growth of the process's resident set)
 
-A timer (SIGALRM, every TICK seconds) compares elapsed time and the current resident set with the
-budget and interrupts the analysis with `BudgetExceeded`. It is a BaseException so that no parser's
+A timer (SIGALRM, every TICK seconds) compares the CPU seconds the process spent since the file
+started (`time.process_time`: the same on a quiet and a loaded machine, so the verdict is
+reproducible) and the current resident set with the budget, and interrupts the analysis with
+`BudgetExceeded`. It is a BaseException so that no parser's
 `except Exception` can swallow it. Where no timer can run (not the main thread, no SIGALRM), the
 analysis runs without one: only the size cap and the linear scans bound it there.
 """
@@ -65,15 +67,16 @@ def file_budget(size: int, *, seconds: Optional[float] = None, memory: Optional[
         yield
         return
     started = time.monotonic()
+    cpu_started = time.process_time()
     baseline = resident_bytes()
     active = [True]
 
     def tick(signum, frame) -> None:  # noqa: ARG001 - signal handler signature
         if not active[0]:
             return
-        if time.monotonic() - started > seconds:
+        if time.process_time() - cpu_started > seconds:
             active[0] = False
-            raise BudgetExceeded(f"analysis took longer than its time budget ({seconds:.0f} s for {_size(size)})")
+            raise BudgetExceeded(f"analysis took more CPU time than its time budget ({seconds:.0f} s for {_size(size)})")
         if baseline is not None:
             now = resident_bytes()
             if now is not None and now - baseline > memory:
