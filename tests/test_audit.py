@@ -205,8 +205,9 @@ def test_target_flatkey(app):
     assert gemini.key["owner"] == "gemini" and gemini.key["set_env"] == "FLATKEY_API_KEY"
     assert gemini.endpoints == []  # Flatkey lists no unsupported endpoints
 
-    default = rows["app/default_client.py:3:10"].target
-    assert default.key["owner"] == "openai"
+    default = rows["app/default_client.py:3:10"].target  # OpenAI(): key and base URL from the generic OPENAI_* slot
+    assert default.key == {"owner": None, "reason": "key owner unknown: confirm the variable holds a key for the target",
+                           "set_env": "FLATKEY_API_KEY"}
     assert [model["id"] for model in default.models] == [None]
 
 
@@ -219,6 +220,38 @@ def test_target_gemini_unsupported_endpoints(app):
     router = rows["app/router.py:4:10"].target
     assert router.key["owner"] == "flatkey" and router.key["set_env"] == "GEMINI_API_KEY"
     assert [model["id"] for model in router.models] == ["gpt-5.5"]
+
+
+GENERIC_SLOT = '''import os
+from openai import OpenAI
+
+client = OpenAI(base_url=os.environ["OPENAI_BASE_URL"], api_key=os.environ["{key}"])
+client.chat.completions.create(model="openai/gpt-4o-mini", messages=[])
+'''
+
+
+@pytest.mark.parametrize("key_env, owner", [("OPENAI_API_KEY", None), ("GEMINI_API_KEY", "gemini")])
+def test_target_key_owner_agrees_with_check(tmp_path: Path, key_env, owner):
+    """Key ownership is judged once: `OPENAI_API_KEY` beside `OPENAI_BASE_URL` is the generic slot, so
+    `check` is clean and `routes --target` must not ask to replace the key (it used to: "OpenAI key;
+    OpenRouter needs its own key"). A Gemini key on the same route is RL201 and a key to replace."""
+    write_tree(tmp_path, {"app/llm.py": GENERIC_SLOT.format(key=key_env), ".env": "OPENAI_BASE_URL=https://openrouter.ai/api/v1\n"})
+    check = subprocess.run(_cli_command("check", "--no-cache", "--format", "json", "."), cwd=tmp_path,
+                           capture_output=True, text=True, timeout=120, check=False)
+    findings = [(d["code"], d["line"]) for d in json.loads(check.stdout)["diagnostics"]]
+    routes = subprocess.run(_cli_command("routes", "--target", "openrouter", "--format", "json", "."), cwd=tmp_path,
+                            capture_output=True, text=True, timeout=120, check=False)
+    assert routes.returncode == 0, routes.stderr
+    (route,) = [route for route in json.loads(routes.stdout)["routes"] if route["path"] == "app/llm.py"]
+    assert route["provider"]["id"] == "openrouter" and route["target"]["already_there"]
+    assert route["key"]["owner"] == owner
+    if owner is None:
+        assert (check.returncode, findings) == (0, [])
+        assert route["target"]["key_to_replace"] is None
+    else:
+        assert (check.returncode, findings) == (1, [("RL201", 4)])
+        assert route["target"]["key_to_replace"] == {
+            "owner": "gemini", "reason": "Google Gemini key; OpenRouter needs its own key", "set_env": "OPENROUTER_API_KEY"}
 
 
 def test_unknown_target_exits_2(app):

@@ -417,7 +417,7 @@ def test_hex_digest_next_to_mistral_is_not_a_mistral_key(catalog):
 
 def _verdict(catalog, provider_id, model):
     verdict = judge_model(catalog, catalog.providers[provider_id], model)
-    return verdict.code if verdict else None
+    return verdict.kind if verdict else None
 
 
 @pytest.mark.parametrize(
@@ -504,14 +504,14 @@ def test_served(catalog, provider_id, model):
 
 def test_flatkey_without_pins_does_not_confirm_other_ids(catalog):
     verdict = judge_model(catalog, catalog.providers["flatkey"], "gemini-2.0-flash")
-    assert verdict is not None and verdict.code == UNCONFIRMED
+    assert verdict is not None and verdict.kind == UNCONFIRMED
 
 
 def test_flatkey_with_pins(catalog):
     pinned = load_catalog(pinned={"flatkey": ("gemini-2.0-flash",)})
     assert judge_model(pinned, pinned.providers["flatkey"], "gemini-2.0-flash") is None
     verdict = judge_model(pinned, pinned.providers["flatkey"], "gpt-5.5")
-    assert verdict is not None and verdict.code == UNCONFIRMED
+    assert verdict is not None and verdict.kind == UNCONFIRMED
 
 
 def test_router_suggests_the_vendor_form(catalog):
@@ -525,7 +525,7 @@ def test_router_suggests_the_vendor_form(catalog):
         ("sonar-pro", "perplexity/sonar-pro"),
     ):
         verdict = judge_model(catalog, openrouter, model)
-        assert verdict is not None and verdict.code == NOT_SERVED
+        assert verdict is not None and verdict.kind == NOT_SERVED
         assert verdict.suggestion == expected, model
 
 
@@ -541,7 +541,7 @@ def test_router_suggests_the_vendor_form(catalog):
 )
 def test_leaked_routing_prefix_in_openrouter_namespace_is_not_served(catalog, model, suggestion):
     verdict = judge_model(catalog, catalog.providers["openrouter"], model)
-    assert verdict is not None and verdict.code == NOT_SERVED, model
+    assert verdict is not None and verdict.kind == NOT_SERVED, model
     assert verdict.suggestion == suggestion
     assert "own namespace" in verdict.reason
 
@@ -551,7 +551,7 @@ def test_openrouter_namespace_holds_only_its_documented_products(catalog):
     for model in ("openrouter/auto", "openrouter/auto-code", "openrouter/auto-beta", "openrouter/free"):
         assert judge_model(catalog, openrouter, model) is None, model
     verdict = judge_model(catalog, openrouter, "openrouter/smart")  # the `vendor/model` shape alone does not confirm it
-    assert verdict is not None and verdict.code == UNCONFIRMED and "openrouter/auto" in verdict.reason
+    assert verdict is not None and verdict.kind == UNCONFIRMED and "openrouter/auto" in verdict.reason
     pinned = load_catalog(pinned={"openrouter": ("openrouter/smart", "openai/gpt-4o-mini")})
     assert judge_model(pinned, pinned.providers["openrouter"], "openrouter/smart") is None
 
@@ -561,13 +561,13 @@ def test_closed_model_list_reports_unlisted_ids_in_the_providers_style_as_unconf
     assert deepseek.closed_list and not deepseek.is_router
     for model in ("deepseek-r2", "deepseek-v3", "deepseek-v4-flsh"):
         verdict = judge_model(catalog, deepseek, model)
-        assert verdict is not None and verdict.code == UNCONFIRMED, model
+        assert verdict is not None and verdict.kind == UNCONFIRMED, model
         assert "deepseek-v4-flash" in verdict.reason  # the documented list is the hint
-    assert judge_model(catalog, deepseek, "gpt-4o").code == NOT_SERVED  # another style: cannot be served
+    assert judge_model(catalog, deepseek, "gpt-4o").kind == NOT_SERVED  # another style: cannot be served
     pinned = load_catalog(pinned={"deepseek": ("deepseek-v4-flash", "deepseek-r2")})
     assert judge_model(pinned, pinned.providers["deepseek"], "deepseek-r2") is None
     verdict = judge_model(pinned, pinned.providers["deepseek"], "deepseek-v4-pro")  # the pin replaces the shipped list
-    assert verdict is not None and verdict.code == UNCONFIRMED
+    assert verdict is not None and verdict.kind == UNCONFIRMED
 
 
 def test_open_lists_stay_silent_on_direct_providers(catalog):

@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Iterable, Optional
 
-from routelint.catalog.keys import is_placeholder, key_provider, looks_like_env_var_name, provider_for_key_env
+from routelint.catalog.keys import is_placeholder, looks_like_env_var_name
 from routelint.catalog.model import Catalog, Provider
 from routelint.catalog.models import judge_model
-from routelint.checks.endpoints import unsupported
+from routelint.catalog.ownership import key_owner
+from routelint.checks.models import rule_code
 from routelint.data import load_toml, rules_dir
 from routelint.engine import RunResult
 from routelint.facts import ENV, LITERAL, ORIGIN_CONFIG, ORIGIN_ENV_FILE, UNKNOWN, Location, Value
@@ -205,18 +206,6 @@ def describe_source(value: Value, *, is_key: bool = False) -> Source:
     return Source("unknown", "unknown (computed at run time or a parameter)", name, path, line)
 
 
-def key_owner(catalog: Catalog, key: Value, route_provider: Optional[Provider]) -> Optional[str]:
-    """Who the key belongs to: by its value first, then by the variable it is read from."""
-    if key.text is not None and not key.partial:
-        if is_placeholder(catalog, key.text) or looks_like_env_var_name(key.text):
-            return None
-        owner = key_provider(catalog, key.text, route_provider.id if route_provider else None)
-        if owner is not None:
-            return owner
-    name = key.env_var if key.kind == ENV or key.env_var else key.identifier
-    return provider_for_key_env(catalog, name) if name else None
-
-
 def _key_source(catalog: Catalog, key: Value, secrets: set[str]) -> Source:
     source = describe_source(key, is_key=True)
     if key.text is not None and key.kind == LITERAL and key.origin not in (ORIGIN_ENV_FILE, ORIGIN_CONFIG):
@@ -311,7 +300,7 @@ def evaluate_target(catalog: Catalog, route: Route, row: "InventoryRow", target:
         verdict = judge_model(catalog, target, model.id)
         if verdict is not None:
             models.append({"id": model.id, "where": model.where, "reason": verdict.reason, "suggestion": verdict.suggestion,
-                           "code": verdict.code})
+                           "code": rule_code(verdict)})
     owner = row.key_owner
     key = None
     set_env = target.fix_key_env or (target.key_env[0] if target.key_env else None)
@@ -331,7 +320,7 @@ def evaluate_target(catalog: Catalog, route: Route, row: "InventoryRow", target:
     endpoints = []
     calls = [(endpoint.endpoint, endpoint.where) for endpoint in row.endpoints]
     for endpoint, where in calls:
-        pattern = unsupported(target, endpoint)
+        pattern = target.unsupported(endpoint)
         if pattern is not None:
             endpoints.append({"endpoint": endpoint, "where": where, "pattern": pattern})
     return TargetEvaluation(target.id, target.name, already, base, models, key, endpoints)
@@ -397,7 +386,7 @@ def build_row(result: RunResult, route: Route, sources: Optional[SourceLines] = 
         base_url=redact(route.base.text, secrets) if route.base.text is not None else None,
         base_source=base_source,
         key_source=key_src,
-        key_owner=key_owner(catalog, route.key, provider),
+        key_owner=key_owner(catalog, route.key, provider, route.base).provider,
         models=models,
         endpoints=endpoints,
         features=features,

@@ -6,6 +6,7 @@ See `rules/providers/README.md` for the file format.
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from dataclasses import dataclass, field
 from typing import Optional
@@ -72,6 +73,13 @@ class Provider:
     @property
     def is_local(self) -> bool:
         return self.kind == "local"
+
+    def unsupported(self, endpoint: str) -> Optional[str]:
+        """The `unsupported_endpoints` pattern that rules out `endpoint` here (`files.*`), or None."""
+        for pattern in self.unsupported_endpoints:
+            if fnmatch.fnmatchcase(endpoint, pattern) or endpoint == pattern.rstrip(".*"):
+                return pattern
+        return None
 
 
 @dataclass(eq=False)

@@ -1,5 +1,6 @@
-"""Judge a model ID against the route's provider: naming rules (RL301, cannot be served) and catalogs,
-closed model lists and own namespaces (RL302, not confirmed)."""
+"""Judge a model ID against the route's provider: naming rules (cannot be served) and catalogs, closed
+model lists and own namespaces (not confirmed). The verdicts are facts about the catalog; which rule
+reports them is the checks' business (`checks/models.py` maps them to codes)."""
 
 from __future__ import annotations
 
@@ -9,13 +10,13 @@ from typing import Optional
 
 from routelint.catalog.model import Catalog, Provider
 
-NOT_SERVED = "RL301"
-UNCONFIRMED = "RL302"
+NOT_SERVED = "not-served"  # the provider's naming rules rule the ID out
+UNCONFIRMED = "unconfirmed"  # the ID has the provider's shape, but nothing confirms it is served
 
 
 @dataclass(frozen=True)
 class ModelVerdict:
-    code: str
+    kind: str  # NOT_SERVED | UNCONFIRMED
     reason: str
     suggestion: Optional[str] = None  # an ID the route serves, when unambiguous
     closest: tuple[str, ...] = ()
@@ -56,11 +57,11 @@ def vendor_form(catalog: Catalog, model_id: str, provider: Provider) -> Optional
 
 
 def judge_model(catalog: Catalog, provider: Optional[Provider], model_id: str) -> Optional[ModelVerdict]:
-    """None when the ID can be served (or nothing can be said); else the RL301/RL302 verdict.
+    """None when the ID can be served (or nothing can be said); else the verdict.
 
-    RL301 means the provider's naming rules rule the ID out ("cannot be served"); RL302 means the ID
-    has the provider's shape but nothing confirms it: a router's catalog, a provider's closed model
-    list, or a provider's own namespace ("not confirmed").
+    NOT_SERVED means the provider's naming rules rule the ID out ("cannot be served"); UNCONFIRMED means
+    the ID has the provider's shape but nothing confirms it: a router's catalog, a provider's closed
+    model list, or a provider's own namespace ("not confirmed").
     """
     if provider is None or provider.is_local or not model_id.strip():
         return None
@@ -100,7 +101,7 @@ def _judge_namespace(catalog: Catalog, provider: Provider, model: str) -> Option
     """An ID under the provider's own namespace (`openrouter/...`): its own products only.
 
     Another vendor's model there (`openrouter/gpt-4o-mini`, `openrouter/openai/gpt-4o-mini`) is a
-    routing prefix of LiteLLM-style SDKs that a plain client sent as is: RL301. Anything else under the
+    routing prefix of LiteLLM-style SDKs that a plain client sent as is: not served. Anything else under the
     namespace is the provider's own product only if its list (or the user's pinned catalog) says so.
     """
     if _listed(catalog, provider, model):
@@ -130,7 +131,7 @@ def _listed(catalog: Catalog, provider: Provider, model: str) -> bool:
 
 
 def _judge_listed(catalog: Catalog, provider: Provider, model: str, scope: str = "") -> Optional[ModelVerdict]:
-    """RL302 unless a pinned catalog, the documented list or (routers) the documented ID style confirms the ID."""
+    """Unconfirmed unless a pinned catalog, the documented list or (routers) the documented ID style confirms the ID."""
     wanted = normalise(model, provider)
     pinned = catalog.pinned.get(provider.id)
     if pinned is not None:

@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-import fnmatch
-from typing import Iterator, Optional
+from typing import Iterator
 
-from routelint.catalog.model import Provider
 from routelint.checks.base import CheckContext, diagnostic, provenance
 from routelint.diagnostics import Diagnostic
 from routelint.facts import CONSUMER_NATIVE
-
-
-def unsupported(provider: Provider, endpoint: str) -> Optional[str]:
-    for pattern in provider.unsupported_endpoints:
-        if fnmatch.fnmatchcase(endpoint, pattern) or endpoint == pattern.rstrip(".*"):
-            return pattern
-    return None
 
 
 def unsupported_endpoint(ctx: CheckContext) -> Iterator[Diagnostic]:
@@ -28,7 +19,7 @@ def unsupported_endpoint(ctx: CheckContext) -> Iterator[Diagnostic]:
             if endpoint:
                 sites.append((endpoint, route.site.path, route.site.span))
         for endpoint, path, span in sites:
-            if unsupported(provider, endpoint) is None:
+            if provider.unsupported(endpoint) is None:
                 continue
             note, related = provenance(path, ("base URL", route.base))
             family = endpoint.rsplit(".", 1)[0] if "." in endpoint else endpoint

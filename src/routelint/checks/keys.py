@@ -6,15 +6,8 @@ import hashlib
 from dataclasses import replace
 from typing import Iterator, Optional
 
-from routelint.catalog.generic_keys import looks_random
-from routelint.catalog.keys import (
-    fits_context_pattern,
-    is_placeholder,
-    is_template_text,
-    key_provider,
-    looks_like_env_var_name,
-    provider_for_key_env,
-)
+from routelint.catalog.keys import fits_context_pattern, is_template_text, looks_like_env_var_name
+from routelint.catalog.ownership import KeyOwner, key_owner
 from routelint.checks.base import CheckContext, diagnostic, provenance, site_of
 from routelint.checks import config_fixes, fixes
 from routelint.diagnostics import Diagnostic
@@ -22,7 +15,6 @@ from routelint.facts import ENV, LITERAL, Location, ORIGIN_ENV_FILE, SecretCandi
 from routelint.project import Route
 from routelint.redact import mask
 
-GENERIC_PROVIDER = "openai"  # OPENAI_API_KEY + OPENAI_BASE_URL is the generic "compatible slot"
 UNKNOWN_PROVIDER = "unknown"  # RL202's provider for a key of no known format feeding no known route
 
 
@@ -31,32 +23,11 @@ def secret_identity(text: str) -> str:
     return "sha256:" + hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
-def _key_owner(ctx: CheckContext, route: Route) -> tuple[Optional[str], str, bool]:
-    """Who the key belongs to, judged by value first, then by the variable it is read from."""
-    key = route.key
-    provider = route.provider
-    if key.text is not None and not key.partial:
-        if is_placeholder(ctx.catalog, key.text) or looks_like_env_var_name(key.text):
-            if not (key.kind == ENV and key.env_var):
-                return None, "", False
-            # `os.getenv("GEMINI_API_KEY", "")`: the fallback is a placeholder, the key is the variable's value
-        else:
-            owner = key_provider(ctx.catalog, key.text, provider.id if provider else None)
-            if owner is not None:
-                return owner, f"a {ctx.catalog.name(owner)} key ({mask(key.text)})", True
-            if key.kind == LITERAL and looks_random(ctx.catalog, key.text.strip()):
-                # value first: a literal key of no known format says nothing about its owner, whatever the
-                # constant holding it is called (RL202 reports it with the route's provider)
-                return None, "", False
-    name = key.env_var if key.kind == ENV or key.env_var else key.identifier
-    if not name:
-        return None, "", False
-    owner = provider_for_key_env(ctx.catalog, name)
-    if owner == GENERIC_PROVIDER and route.base.env_var:
-        generic = ctx.catalog.get(GENERIC_PROVIDER)
-        if generic and route.base.env_var in generic.base_url_env:
-            return None, "", False  # key and URL from the same generic OPENAI_* slot: deliberate
-    return owner, f"the key from {name}", False
+def _describe(ctx: CheckContext, route: Route, owner: KeyOwner) -> str:
+    """How the message names the key: by its format (masked) or by the variable it is read from."""
+    if owner.by_value:
+        return f"a {ctx.catalog.name(owner.provider)} key ({mask(route.key.text or '')})"
+    return f"the key from {owner.variable}"
 
 
 def key_route_mismatch(ctx: CheckContext) -> Iterator[Diagnostic]:
@@ -65,9 +36,11 @@ def key_route_mismatch(ctx: CheckContext) -> Iterator[Diagnostic]:
         provider = route.provider
         if provider is None or provider.is_local:
             continue
-        owner, described, by_value = _key_owner(ctx, route)
+        verdict = key_owner(ctx.catalog, route.key, provider, route.base)
+        owner, by_value = verdict.provider, verdict.by_value
         if owner is None or owner == provider.id or owner in provider.accepts_key_from:
             continue
+        described = _describe(ctx, route, verdict)
         key = route.key
         if key.loc is not None and not key.implicit:
             # a lookup filled from the project's env files: the key argument is the lookup in code (via[0])

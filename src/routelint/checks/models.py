@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from routelint.catalog.models import judge_model
+from routelint.catalog.models import NOT_SERVED, UNCONFIRMED, ModelVerdict, judge_model
 from routelint.checks.base import CheckContext, diagnostic, provenance
 from routelint.checks import config_fixes, fixes
 from routelint.diagnostics import Diagnostic
+
+CODES = {NOT_SERVED: "RL301", UNCONFIRMED: "RL302"}  # the catalog's verdict -> the rule that reports it
+
+
+def rule_code(verdict: ModelVerdict) -> str:
+    """The code of the rule that reports a model verdict."""
+    return CODES[verdict.kind]
 
 
 def model_checks(ctx: CheckContext) -> Iterator[Diagnostic]:
@@ -28,7 +35,7 @@ def model_checks(ctx: CheckContext) -> Iterator[Diagnostic]:
                 continue
             seen.add(key)
             note, related = provenance(model.loc.path, ("base URL", route.base))
-            suggestion = f"; use {verdict.suggestion!r}" if verdict.suggestion and verdict.code == "RL301" else ""
+            suggestion = f"; use {verdict.suggestion!r}" if verdict.suggestion and verdict.kind == NOT_SERVED else ""
             fix = None
             renamed = _same_model_id(ctx, provider, model.text, verdict)
             if renamed and fixes.providers_by_loc(ctx, "model").get(key[:2], set()) == {provider.id}:
@@ -38,7 +45,7 @@ def model_checks(ctx: CheckContext) -> Iterator[Diagnostic]:
                        or config_fixes.replace_value(ctx, model, renamed, fixes.UNSAFE, f"Request {renamed!r}"))
             yield diagnostic(
                 ctx,
-                verdict.code,
+                rule_code(verdict),
                 f"{verdict.reason}{suggestion}{note}",
                 model.loc.path,
                 model.loc.span,
@@ -60,7 +67,7 @@ def _same_model_id(ctx, provider, model: str, verdict):
     catalog ID that names the same model (`gemini-2.5-flash` -> `google/gemini-2.5-flash`) counts: the closest
     *other* model (a typo or an older version) is a guess, listed in the message, never applied.
     """
-    if verdict.code != "RL302":
+    if verdict.kind != UNCONFIRMED:
         return verdict.suggestion
     pinned = ctx.catalog.pinned.get(provider.id) or ()
     same = sorted({item for item in pinned if _tail(item) == _tail(model)})
