@@ -20,7 +20,7 @@ from routelint.config import discover_config
 from routelint.diagnostics import SAFE, UNSAFE, Diagnostic, Edit, Fix
 from routelint.engine import run
 from routelint.facts import Span
-from routelint.frontends.python import text_digest
+from routelint.textio import text_digest
 
 GEMINI = "https://generativelanguage.googleapis.com/v1beta/openai/"
 
@@ -356,6 +356,22 @@ def test_bom_and_non_ascii_columns_kept(tmp_path):
     text = data[3:].decode()
     assert text.startswith("# é ü ß\nimport os\n")
     assert "clïent = OpenAI(base_url=os.environ.get('FLATKEY_BASE_URL', 'https://router.flatkey.ai/v1'), api_key" in text
+
+
+@pytest.mark.parametrize("bom, codec", [(codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
+                                        (b"", "utf-16-be")])
+def test_utf16_and_utf32_files_are_fixed_in_their_own_encoding(tmp_path, bom, codec):
+    """The fixer decodes a file as the scan did (one decoder), so a UTF-16/32 file is fixed, and
+    written back in its encoding, with its BOM (or none), CRLF kept."""
+    original = "# é ü ß\n" + DIRTY.replace("\n", "\r\n")
+    (tmp_path / "app.py").write_bytes(bom + original.encode(codec))
+    fix_tree(tmp_path)
+    data = (tmp_path / "app.py").read_bytes()
+    assert data.startswith(bom)
+    text = data[len(bom):].decode(codec)
+    assert text.startswith("# é ü ß\nimport os\r\nfrom openai")
+    assert "clïent = OpenAI(base_url=os.environ.get('FLATKEY_BASE_URL', 'https://router.flatkey.ai/v1'), api_key" in text
+    assert "/v1/chat/completions" not in text
 
 
 @pytest.mark.parametrize("mode", [0o640, 0o755])

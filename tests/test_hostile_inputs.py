@@ -298,7 +298,7 @@ def test_report_to_a_character_device_is_streamed_not_replaced(tree):
 
 
 def test_atomic_writer_cleans_its_temp_file_on_failure(tmp_path, monkeypatch):
-    from routelint import safe_io
+    from routelint import textio
 
     target = tmp_path / "out.json"
     target.write_text("old", encoding="utf-8")
@@ -306,15 +306,15 @@ def test_atomic_writer_cleans_its_temp_file_on_failure(tmp_path, monkeypatch):
     def broken(src, dst):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(safe_io.os, "replace", broken)
+    monkeypatch.setattr(textio.os, "replace", broken)
     with pytest.raises(OSError):
-        safe_io.write_atomic(str(target), b"new")
+        textio.write_atomic(str(target), b"new")
     assert target.read_text(encoding="utf-8") == "old"
     assert sorted(path.name for path in tmp_path.iterdir()) == ["out.json"]
 
 
 def test_atomic_writer_refuses_a_symlink_leaving_its_folder(tmp_path):
-    from routelint.safe_io import UnsafePath, write_atomic
+    from routelint.textio import UnsafePath, write_atomic
 
     inside, outside = tmp_path / "tree", tmp_path / "elsewhere"
     inside.mkdir()

@@ -16,7 +16,8 @@ from routelint.catalog.keys import is_placeholder, is_template_text
 from routelint.discover import PYTHON, TEXT
 from routelint.facts import Span
 from routelint.keyscan import env_reads, find_secrets, unescape
-from routelint.scan import decode, is_binary
+from routelint.scan import is_binary
+from routelint.textio import decode
 
 TOKEN = "Hq2AK7EGHZbKoXi0d9TH4QgTNBEjE4o2"  # random, generated offline
 RESELLER = "sk-huG8GP38g4o5MNJAYKJ1UXXFWXLCpaNfhs0gCa05RFRunzqw"

@@ -77,10 +77,10 @@ def dumps(diagnostics: Iterable[Diagnostic], baseline_path: str) -> str:
 
 
 def write_baseline(diagnostics: list[Diagnostic], baseline_path: str) -> int:
-    """Write through a temporary file and os.replace (`routelint.safe_io.write_atomic`), so a reader
+    """Write through a temporary file and os.replace (`routelint.textio.write_atomic`), so a reader
     never sees half a baseline; only a regular file or a new path is replaced. BaselineError (one line)
     when the path cannot be written."""
-    from routelint.safe_io import describe_error, write_atomic
+    from routelint.textio import describe_error, write_atomic
 
     text = dumps(diagnostics, baseline_path)
     try:
@@ -91,7 +91,7 @@ def write_baseline(diagnostics: list[Diagnostic], baseline_path: str) -> int:
 
 
 def load(baseline_path: str) -> list[dict[str, Any]]:
-    from routelint.safe_io import UnsafePath, read_bounded
+    from routelint.textio import UnsafePath, read_bounded
 
     try:
         document = json.loads(read_bounded(baseline_path).decode("utf-8"))

@@ -16,7 +16,7 @@ it for this folder:
   part), so the cache never holds a key at rest.
 
 Stored as JSON (never pickle), read as a bounded regular file, written atomically
-(`routelint.safe_io.write_atomic`: temp file + rename, the temp removed on every failure path, never
+(`routelint.textio.write_atomic`: temp file + rename, the temp removed on every failure path, never
 through a symlink out of the cache folder).
 """
 
@@ -187,7 +187,7 @@ class FactsCache:
         return hmac.new(self.key, b"\0".join((self.salt.encode(), where, body)), hashlib.sha256).hexdigest()
 
     def _load(self) -> None:
-        from routelint.safe_io import MAX_STATE_BYTES, read_bounded
+        from routelint.textio import MAX_STATE_BYTES, read_bounded
 
         try:
             if not _own_regular_file(os.lstat(self.path)):
@@ -225,7 +225,7 @@ class FactsCache:
         self.dirty = True
 
     def save(self) -> None:
-        from routelint.safe_io import write_atomic
+        from routelint.textio import write_atomic
 
         if not self.dirty or not self.usable:
             return

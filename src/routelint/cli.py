@@ -140,7 +140,7 @@ def check(paths: Sequence[str], output_format: Optional[str], select: Optional[s
                "show_fixes": show_fixes, "unsafe": unsafe_fixes}
     reporter = get_reporter(fmt) if not statistics else _statistics_reporter(fmt)
     if output_file:
-        from routelint.safe_io import OutputError, write_output
+        from routelint.textio import OutputError, write_output
 
         try:
             write_output(output_file, lambda handle: reporter(result, handle, options))

@@ -110,7 +110,7 @@ def _strings(where: str, key: str, value: Any) -> tuple[str, ...]:
 
 
 def _load_models_file(where: str, base: Path, name: Any) -> tuple[str, ...]:
-    from routelint.safe_io import read_bounded
+    from routelint.textio import read_bounded
 
     if not isinstance(name, str) or not name:
         raise ConfigError(f"{where}: models-file: must be a path (a string) to a JSON file, not {_shape(name)}")
@@ -274,7 +274,7 @@ def parse_config(table: dict[str, Any], where: str, base: Path) -> Config:
 def read_table(path: Path) -> Optional[dict[str, Any]]:
     """The routelint table of a config file, or None (a pyproject.toml without one). Any shape the
     file has (bad encoding, deep nesting, huge numbers, `tool = 1`) is a one-line ConfigError."""
-    from routelint.safe_io import MAX_INPUT_BYTES, UnsafePath, read_bounded
+    from routelint.textio import MAX_INPUT_BYTES, UnsafePath, read_bounded
 
     try:
         data = tomllib.loads(read_bounded(str(path), MAX_INPUT_BYTES).decode("utf-8-sig"))  # a BOM is harmless

@@ -1,20 +1,21 @@
 """Apply fixes: non-overlapping edits per file, re-parsed before an atomic write.
 
 Safety by construction:
-- edits are computed on the text exactly as analysed (original newlines, BOM stripped) and applied to
-  that text; a file whose text is not the analysed text (its digest differs) is not touched;
+- edits are computed on the text exactly as analysed (decoded by `routelint.textio` as the scan decoded
+  it: original newlines, BOM stripped) and applied to that text; a file whose text is not the analysed
+  text (its digest differs) is not touched;
 - the edits of one pass never overlap; a fix that conflicts with an accepted one waits for the next
   pass, after the engine has run again on the written files (at most MAX_PASSES passes);
 - every result is parsed again (Python: `ast` and libcst; TOML, JSON, YAML by their parsers); a fix
   that would make the file unparsable is dropped and reported, the others are kept;
-- writes are atomic (temporary file in the same directory + os.replace) and keep the file mode, the
-  BOM and the line endings; a file that changed on disk between reading and writing is not written;
+- writes are atomic (`routelint.textio`: temporary file in the same directory + os.replace) and keep
+  the file mode, the encoding, the BOM and the line endings; a file that changed on disk between
+  reading and writing is not written;
 - only regular files under the given paths are written: a symlink is never written through.
 """
 
 from __future__ import annotations
 
-import codecs
 import difflib
 import os
 import stat
@@ -23,8 +24,7 @@ from typing import Callable, Optional, Sequence
 
 from routelint.diagnostics import SAFE, UNSAFE, Diagnostic, Edit, Fix
 from routelint.modules import JS_SUFFIXES
-from routelint.safe_io import FileChanged, UnsafePath
-from routelint.safe_io import write_atomic as _write_atomic
+from routelint.textio import FileChanged, TextFile, UnsafePath, text_digest
 
 MAX_PASSES = 4
 
@@ -36,48 +36,6 @@ def applicable(fix: Optional[Fix], unsafe: bool) -> bool:
     if fix is None or not fix.edits:
         return False
     return fix.applicability == SAFE or (unsafe and fix.applicability == UNSAFE)
-
-
-@dataclass
-class SourceText:
-    path: str
-    raw: bytes
-    text: str  # decoded, BOM stripped: what spans refer to
-    bom: bool
-    newline: str
-    line_starts: list[int]
-
-    @classmethod
-    def read(cls, path: str) -> "SourceText":
-        with open(path, "rb") as handle:
-            return cls.of(path, handle.read())
-
-    @classmethod
-    def of(cls, path: str, raw: bytes) -> "SourceText":
-        """The text of `raw` (the bytes of `path`, or stdin's); UnicodeDecodeError when not UTF-8."""
-        bom = raw.startswith(codecs.BOM_UTF8)
-        text = raw[len(codecs.BOM_UTF8):].decode("utf-8") if bom else raw.decode("utf-8")
-        crlf = text.count("\r\n")
-        newline = "\r\n" if crlf and crlf * 2 >= text.count("\n") else "\n"
-        starts = [0]
-        index = text.find("\n")
-        while index != -1:
-            starts.append(index + 1)
-            index = text.find("\n", index + 1)
-        return cls(path, raw, text, bom, newline, starts)
-
-    def offset(self, line: int, column: int) -> Optional[int]:
-        if line < 1 or column < 1:
-            return None
-        if line > len(self.line_starts):
-            return len(self.text) if column == 1 and line == len(self.line_starts) + 1 else None
-        start = self.line_starts[line - 1]
-        end = self.line_starts[line] if line < len(self.line_starts) else len(self.text)
-        value = start + column - 1
-        return value if value <= end else None
-
-    def encode(self, text: str) -> bytes:
-        return (codecs.BOM_UTF8 if self.bom else b"") + text.encode("utf-8")
 
 
 @dataclass(frozen=True)
@@ -171,7 +129,7 @@ def _dotenv_parses(text: str, before: Optional[str]) -> Optional[str]:
     return None
 
 
-def _changes(source: SourceText, fix: Fix, path: Optional[str] = None) -> Optional[list[_Change]]:
+def _changes(source: TextFile, fix: Fix, path: Optional[str] = None) -> Optional[list[_Change]]:
     changes = []
     for edit in fix.edits:
         if path is not None and edit.path != path:
@@ -237,12 +195,6 @@ def _diff(path: str, before: str, after: str) -> str:
     return "".join(difflib.unified_diff(lines(before), lines(after), fromfile=f"a/{path}", tofile=f"b/{path}"))
 
 
-def write_atomic(path: str, data: bytes, expected: bytes) -> None:
-    """Replace `path` with `data` unless its bytes are no longer `expected`; keeps the mode
-    (`routelint.safe_io.write_atomic`, the one atomic writer)."""
-    _write_atomic(path, data, expected=expected, before_replace=_before_write)
-
-
 def _fix_key(diagnostic: Diagnostic) -> tuple:
     fix = diagnostic.fix
     assert fix is not None
@@ -258,10 +210,8 @@ def fix_pass(result, roots: Sequence[str], *, unsafe: bool, write: bool, outcome
     parse afterwards, or the whole fix is dropped; a file that then fails to be written is reported,
     with the fixes that were applied only in part.
     """
-    from routelint.frontends.python import text_digest
-
     digests = {facts.path: facts.digest for facts in result.files}
-    sources: dict[str, Optional[SourceText]] = {}
+    sources: dict[str, Optional[TextFile]] = {}
     accepted: list[tuple[Diagnostic, dict[str, list[_Change]]]] = []
     taken: dict[str, list[_Change]] = {}
     for diagnostic in result.diagnostics:
@@ -274,7 +224,7 @@ def fix_pass(result, roots: Sequence[str], *, unsafe: bool, write: bool, outcome
         per_path: dict[str, list[_Change]] = {}
         for path in paths:
             if path not in sources:
-                sources[path] = _load(path, roots, digests.get(path, ""), text_digest, outcome)
+                sources[path] = _load(path, roots, digests.get(path, ""), outcome)
             source = sources[path]
             if source is None:
                 if path == primary:
@@ -339,7 +289,7 @@ def fix_pass(result, roots: Sequence[str], *, unsafe: bool, write: bool, outcome
             continue
         if write:
             try:
-                write_atomic(path, source.encode(new_text), source.raw)
+                source.replace(new_text, before_replace=_before_write)
             except FileChanged:
                 outcome.problems.append(f"{path}: not written: it changed on disk while being fixed")
                 failed.add(path)
@@ -370,7 +320,7 @@ def fix_pass(result, roots: Sequence[str], *, unsafe: bool, write: bool, outcome
     return applied
 
 
-def _load(path: str, roots: Sequence[str], digest: str, text_digest, outcome: FixOutcome) -> Optional[SourceText]:
+def _load(path: str, roots: Sequence[str], digest: str, outcome: FixOutcome) -> Optional[TextFile]:
     if os.path.islink(path) or not _within(path, roots):
         outcome.problems.append(f"{path}: not written: a symlink or outside the checked paths")
         return None
@@ -386,7 +336,7 @@ def _load(path: str, roots: Sequence[str], digest: str, text_digest, outcome: Fi
         outcome.problems.append(f"{path}: not fixed: the file is read-only (mode {stat.S_IMODE(mode):04o})")
         return None
     try:
-        source = SourceText.read(path)
+        source = TextFile.read(path)
     except (OSError, UnicodeDecodeError) as exc:
         outcome.problems.append(f"{path}: not fixed: cannot be read ({exc})")
         return None
@@ -439,7 +389,7 @@ def summary(outcome: FixOutcome, unsafe: bool) -> str:
             f"({behind} have unsafe fixes available behind --unsafe-fixes)")
 
 
-__all__ = ["Edit", "FixOutcome", "applicable", "fix", "parses", "summary", "write_atomic"]
+__all__ = ["Edit", "FixOutcome", "applicable", "fix", "parses", "summary"]
 
 
 def from_cli(paths: Sequence[str], config, result, *, unsafe: bool, diff: bool, jobs: int, out, err):

@@ -28,6 +28,7 @@ from routelint.discover import DOTENV, JSON, NOTEBOOK, PYTHON, TEXT, YAML
 from routelint.facts import FileFacts, SecretCandidate, Span, Value
 from routelint.modules import JS_KINDS
 from routelint.suppressions import comment_start, js_comment_start
+from routelint.textio import LineIndex
 
 BARE_VALUE_KINDS = (DOTENV, YAML, TEXT)  # kinds whose unquoted values are strings
 ESCAPE_WINDOW = 3  # lines around an escaped literal that give a prefix-less pattern its context
@@ -79,7 +80,7 @@ def unescape(body: str) -> str:
 def find_secrets(path: str, kind: str, text: str, catalog: Catalog, *, known_gate: bool = True) -> list[SecretCandidate]:
     """Every key in a file's text. `known_gate`: the prefilter saw a key prefix or provider word (when
     False the provider patterns cannot match and are skipped)."""
-    lines = _LineIndex(text)
+    lines = LineIndex(text)
     secrets = [_candidate(path, kind, text, match, lines=lines) for match in _text_matches(catalog, kind, text, known_gate)]
     escape = _JSON_ESCAPE if kind in (JSON, NOTEBOOK) else _ESCAPE
     if escape.search(text):
@@ -111,21 +112,11 @@ def _first_wins(matches: list[KeyMatch]) -> list[KeyMatch]:
     return kept
 
 
-class _LineIndex:
-    """Offset -> 1-based line by bisection (a file with thousands of keys stays linear)."""
-
-    def __init__(self, text: str) -> None:
-        self.starts = [0] + [index + 1 for index, char in enumerate(text) if char == "\n"] if "\n" in text else [0]
-
-    def line(self, offset: int) -> int:
-        return bisect.bisect_right(self.starts, offset)
-
-
 def _candidate(path: str, kind: str, text: str, match: KeyMatch, *, encoded: Optional[str] = None,
-               start: Optional[int] = None, end: Optional[int] = None, lines: Optional[_LineIndex] = None) -> SecretCandidate:
+               start: Optional[int] = None, end: Optional[int] = None, lines: Optional[LineIndex] = None) -> SecretCandidate:
     start = match.start if start is None else start
     end = match.end if end is None else end
-    lines = lines or _LineIndex(text)
+    lines = lines or LineIndex(text)
     line = lines.line(start)
     line_start = lines.starts[line - 1]
     column = start - line_start + 1
@@ -154,7 +145,7 @@ def _escaped_secrets(path: str, kind: str, text: str, catalog: Catalog, known: l
                      escape: re.Pattern[str]) -> list[SecretCandidate]:
     """Keys inside string literals that hold escape sequences, found in the decoded literal."""
     found: list[SecretCandidate] = []
-    index_of_lines = _LineIndex(text)
+    index_of_lines = LineIndex(text)
     lines = text.split("\n")
     offsets = [0]
     for line in lines[:-1]:

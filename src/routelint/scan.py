@@ -5,7 +5,6 @@ Returns plain data (FileFacts) so files can fan out over a process pool and resu
 
 from __future__ import annotations
 
-import codecs
 import os
 from dataclasses import dataclass, field
 from typing import Callable, Optional
@@ -21,10 +20,10 @@ from routelint.profiling import clock as profile_clock
 from routelint.prefilter import Prefilter
 from routelint.suppressions import find_suppressions
 from routelint.sdks import SdkCatalog
+from routelint.textio import MAX_SOURCE_BYTES, TooLarge, UnsafePath, decode, display_text, looks_binary, read_bounded, text_digest
 
-MAX_BYTES = 5 * 1024 * 1024
+MAX_BYTES = MAX_SOURCE_BYTES
 OVER_BUDGET = "not analysed"  # how an RL001 of a file past its budget starts (never cached: machine-dependent)
-BINARY_SNIFF = 8192
 
 
 @dataclass
@@ -81,79 +80,28 @@ def _problem(source: SourceFile, message: str, line: int = 1) -> FileFacts:
     return facts
 
 
-# A byte-order mark decides the encoding (UTF-32 before UTF-16: FF FE 00 00 starts with FF FE)
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32-le", "UTF-32"),
-    (codecs.BOM_UTF32_BE, "utf-32-be", "UTF-32"),
-    (codecs.BOM_UTF8, "utf-8", "UTF-8"),
-    (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"),
-    (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"),
-)
-TEXT_NUL_SHARE = 0.01  # a file of another kind with more NUL bytes than this (and no BOM) is binary
-
-
-def decode(data: bytes) -> tuple[Optional[str], Optional[str]]:
-    """(text, None) or (None, why). A BOM decides the encoding (UTF-8/16/32); without one, text is
-    UTF-8, or UTF-16 when every other byte of an ASCII-range text is NUL (a BOM-less UTF-16 file)."""
-    for bom, codec, label in _BOMS:
-        if data.startswith(bom):
-            return _decode(data[len(bom):], codec, label, len(bom))
-    codec = _bomless_utf16(data)
-    if codec is not None:
-        return _decode(data, codec, "UTF-16", 0)
-    return _decode(data, "utf-8", "UTF-8", 0)
-
-
-def _decode(data: bytes, codec: str, label: str, skipped: int) -> tuple[Optional[str], Optional[str]]:
-    try:
-        return data.decode(codec), None
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        return None, f"not valid {label} (byte 0x{data[exc.start]:02x} at offset {exc.start + skipped}, near line {line})"
-
-
-def _bomless_utf16(data: bytes) -> Optional[str]:
-    """'utf-16-le'/'utf-16-be' when the sniffed head is ASCII-range UTF-16: NULs on one parity only."""
-    head = data[:BINARY_SNIFF]
-    if len(head) < 4 or len(head) % 2 and len(head) == len(data):
-        return None
-    even, odd = head[0::2], head[1::2]
-    if odd.count(0) >= 0.9 * len(odd) and even.count(0) == 0:
-        return "utf-16-le"
-    if even.count(0) >= 0.9 * len(even) and odd.count(0) == 0:
-        return "utf-16-be"
-    return None
-
-
 def is_binary(data: bytes, kind: str) -> bool:
     """Skip the file as binary? A text file of a kind routelint analyses never is: a NUL there is
     text to decode (or RL001), never a silent skip. Other files are binary when they hold NULs that no
     BOM or UTF-16 layout explains, beyond a stray one."""
-    head = data[:BINARY_SNIFF]
-    if b"\0" not in head or kind in ANALYSED_KINDS:
-        return False
-    if any(data.startswith(bom) for bom, _, _ in _BOMS) or _bomless_utf16(data) is not None:
-        return False
-    return head.count(0) > max(1, TEXT_NUL_SHARE * len(head))
+    return kind not in ANALYSED_KINDS and looks_binary(data)
 
 
 def read_text(path: str) -> Optional[str]:
     """A file's text decoded as the scan decodes it (for excerpts and source lines); None: unreadable.
     Undecodable bytes are replaced: only for display, never for analysis."""
     data, _ = read_source(path)
-    if data is None:
-        return None
-    text, _ = decode(data)
-    return text if text is not None else data.decode("utf-8", errors="replace")
+    return display_text(data) if data is not None else None
 
 
 def read_source(path: str) -> tuple[Optional[bytes], Optional[str]]:
+    """(bytes, None) of a regular file of at most MAX_BYTES, else (None, why)."""
     try:
-        size = os.path.getsize(path)
-        if size > MAX_BYTES:
-            return None, f"larger than {MAX_BYTES // (1024 * 1024)} MB ({size} bytes): not analysed"
-        with open(path, "rb") as handle:
-            return handle.read(), None
+        return read_bounded(path, MAX_BYTES), None
+    except TooLarge as exc:
+        return None, f"larger than {MAX_BYTES // (1024 * 1024)} MB ({exc.size} bytes): not analysed"
+    except UnsafePath as exc:
+        return None, f"cannot be read: {exc.why}"
     except OSError as exc:
         return None, f"cannot be read: {exc.strerror or exc}"
 
@@ -262,8 +210,6 @@ def _complete(facts: FileFacts, source: SourceFile, text: str, secrets: list[Sec
     if not facts.cells:  # a notebook's frontend found them in its code cells (an invalid one has none)
         facts.suppressions = find_suppressions(source.kind, source.path, text)
     if not facts.digest and source.kind != PYTHON:  # fixes of config and env files (issue 5)
-        from routelint.frontends.python import text_digest
-
         facts.digest = text_digest(text)
         facts.append_line = text.count("\n") + (1 if text.endswith("\n") or not text else 2)
     return facts

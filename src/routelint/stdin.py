@@ -13,13 +13,14 @@ from typing import Optional
 from routelint.config import Config, ConfigSet
 from routelint.discover import Discovery
 from routelint.engine import RunResult, run
-from routelint.fixer import MAX_PASSES, SourceText, _apply, _changes, _conflicts, applicable, parses
+from routelint.textio import TextFile
+from routelint.fixer import MAX_PASSES, _apply, _changes, _conflicts, applicable, parses
 
 
 def _one_pass(path: str, result: RunResult, raw: bytes, unsafe: bool) -> tuple[Optional[bytes], int]:
     """(new bytes, fixes applied) for one pass over `result`; (None, 0) when nothing applies."""
     try:
-        source = SourceText.of(path, raw)
+        source = TextFile.of(path, raw)
     except UnicodeDecodeError:
         return None, 0
     if source.text.replace("\r\n", "").find("\r") != -1:
@@ -52,7 +53,7 @@ def fix_stdin(path: str, result: RunResult, config: Config, *, unsafe: bool, dif
         new, applied = _one_pass(path, result, original, unsafe)
         if new is None:
             return result, 0, b""
-        before, after = SourceText.of(path, original).text, SourceText.of(path, new).text
+        before, after = TextFile.of(path, original).text, TextFile.of(path, new).text
         return result, applied, _diff(path, before, after).encode("utf-8")
     raw, fixed = original, 0
     respect, force = discovery_options

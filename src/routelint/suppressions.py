@@ -26,7 +26,6 @@ Finding the comments runs per file in the workers and costs nothing for a file w
 from __future__ import annotations
 
 import io
-import os
 import posixpath
 import re
 import tokenize
@@ -34,6 +33,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator, Optional, Sequence
 
 from routelint.facts import Span, Suppression
+from routelint.textio import FileChanged, TextFile
 
 UNUSED_CODE = "RL002"
 
@@ -377,13 +377,6 @@ def _covered(kind: str, path: str, text: str, line: int, codes: Sequence[str]) -
     return True
 
 
-def read_text_keeping_format(path: str) -> tuple[str, bytes]:
-    """(text with its own line endings, the file's bytes)."""
-    with open(path, "rb") as handle:
-        data = handle.read()
-    return data.decode("utf-8-sig"), data
-
-
 def add_suppressions(diagnostics: Iterable, kinds: dict[str, str]) -> AddReport:
     """Write `# routelint: ignore[CODE]` comments for these diagnostics, file by file.
 
@@ -410,13 +403,13 @@ def add_suppressions(diagnostics: Iterable, kinds: dict[str, str]) -> AddReport:
                     report.skipped.append((path, line, code, f"{kind} files have no comments: use per-file-ignores or a baseline"))
             continue
         try:
-            text, data = read_text_keeping_format(path)
+            source = TextFile.read(path)
         except (OSError, UnicodeDecodeError) as exc:
             for line, codes in sorted(lines.items()):
                 for code in codes:
                     report.skipped.append((path, line, code, f"cannot be read: {exc}"))
             continue
-        original = text
+        text = original = source.text
         extents = statement_extents(text) if kind == "python" else {}
         starts = sorted(extents)
         for line, codes in sorted(lines.items()):
@@ -445,11 +438,8 @@ def add_suppressions(diagnostics: Iterable, kinds: dict[str, str]) -> AddReport:
                 for code in codes:
                     report.skipped.append((path, line, code, "no comment can be placed there without changing the file's meaning"))
         if text != original:
-            from routelint.fixer import FileChanged, write_atomic  # the fixer's guarded atomic write
-
-            bom = b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b""
             try:
-                write_atomic(os.path.realpath(path), bom + text.encode("utf-8"), data)
+                source.replace(text)
             except FileChanged:
                 for line, codes in sorted(lines.items()):
                     for code in codes:
@@ -462,15 +452,14 @@ def add_suppressions(diagnostics: Iterable, kinds: dict[str, str]) -> AddReport:
 def _add_in_notebook(path: str, lines: dict[int, list[str]], report: AddReport) -> None:
     """`add_suppressions` for a notebook: the comment goes at the end of the code-cell line inside its
     JSON string (outputs and markdown take none); kept only when the cells still mean the same."""
-    from routelint.fixer import FileChanged, write_atomic
     from routelint.frontends.notebook import with_comment
 
     try:
-        text, data = read_text_keeping_format(path)
+        source = TextFile.read(path)
     except (OSError, UnicodeDecodeError) as exc:
         report.skipped.extend((path, line, code, f"cannot be read: {exc}") for line, codes in sorted(lines.items()) for code in codes)
         return
-    original = text
+    text = original = source.text
     for line, codes in sorted(lines.items()):
         edited = with_comment(text, line, lambda body: _with_codes(body, "python", path, codes))
         if edited is None or not _covered("notebook", path, edited, line, codes):
@@ -481,9 +470,8 @@ def _add_in_notebook(path: str, lines: dict[int, list[str]], report: AddReport) 
         report.added += len(codes)
     if text == original:
         return
-    bom = b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b""
     try:
-        write_atomic(os.path.realpath(path), bom + text.encode("utf-8"), data)
+        source.replace(text)
     except FileChanged:
         report.skipped.extend((path, line, code, "the file changed while routelint was running") for line, codes in sorted(lines.items()) for code in codes)
         return

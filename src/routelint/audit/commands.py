@@ -86,7 +86,7 @@ def routes(paths: Sequence[str], target: Optional[str], jobs: int, config_path: 
 
     color_on = use_color("never" if no_color else color, None if output_file else sys.stdout)
     if output_file:
-        from routelint.safe_io import OutputError, write_output
+        from routelint.textio import OutputError, write_output
 
         try:
             write_output(output_file, lambda handle: formats.write(output_format, result, rows, handle, target, color=False))
@@ -131,7 +131,7 @@ def audit(paths: Sequence[str], target: Optional[str], jobs: int, config_path: O
             if progress:
                 progress("writing report", index, len(outputs))
             text = render(result, rows, paths=paths, target=target)
-            from routelint.safe_io import OutputError, write_output
+            from routelint.textio import OutputError, write_output
 
             try:
                 write_output(path, lambda handle, text=text: handle.write(text))

@@ -23,7 +23,6 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Optional, Union
 
@@ -48,6 +47,7 @@ from routelint.facts import (
     Value,
 )
 from routelint.sdks import SdkCatalog
+from routelint import textio
 
 CONSUMER_ROOT = "root"  # a resource root the client extends itself (Azure endpoint, a native Ollama host)
 LITELLM_TABLE = "litellm"  # the model-prefix table in rules/sdks/litellm.toml
@@ -56,17 +56,8 @@ MAX_DEPTH = 64  # deeper parts of a config tree are not searched for routes
 # --------------------------------------------------------------------------- positions
 
 
-class LineIndex:
-    """Offsets in a text -> 1-based line and column (columns count characters)."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.starts = [0] + [match.end() for match in re.finditer("\n", text)]
-
-    def point(self, offset: int) -> tuple[int, int]:
-        offset = max(0, min(offset, len(self.text)))
-        line = bisect_right(self.starts, offset) - 1
-        return line + 1, offset - self.starts[line] + 1
+class LineIndex(textio.LineIndex):
+    """Offsets in a text -> 1-based line and column (columns count characters), and spans."""
 
     def span(self, start: int, end: int) -> Span:
         line, column = self.point(start)

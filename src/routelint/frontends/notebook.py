@@ -43,6 +43,7 @@ from typing import Any, Callable, Optional
 from routelint.catalog.model import Catalog
 from routelint.facts import FileFacts, Location, ProblemFact, SecretCandidate, Span, Suppression
 from routelint.sdks import SdkCatalog
+from routelint.textio import LineIndex
 
 KIND = "notebook"
 SUFFIX = ".ipynb"
@@ -438,15 +439,12 @@ class Positions:
 
     def __init__(self, text: str, lines: list[Line]) -> None:
         self.lines = lines
-        self.starts = [0]
-        index = text.find("\n")
-        while index != -1:
-            self.starts.append(index + 1)
-            index = text.find("\n", index + 1)
+        self.index = LineIndex(text)
 
     def at_offset(self, offset: int) -> tuple[int, int]:
-        line = bisect.bisect_right(self.starts, offset)
-        return line, offset - self.starts[line - 1] + 1
+        """(line, column) of an offset of the notebook file (not clamped: one past the end is a column)."""
+        line = self.index.line(offset)
+        return line, offset - self.index.starts[line - 1] + 1
 
     def offset(self, line: int, column: int) -> int:
         if not self.lines:
@@ -561,7 +559,8 @@ def mark_comments(cells: tuple[tuple[int, int, int, int, int], ...], secrets: li
 
 
 def analyze_notebook(path: str, text: str, catalog: Catalog, sdks: SdkCatalog, *, force: bool = False) -> FileFacts:
-    from routelint.frontends.python import analyze_python, text_digest
+    from routelint.frontends.python import analyze_python
+    from routelint.textio import text_digest
     from routelint.modules import imports_in
     from routelint.suppressions import find_suppressions
 

@@ -15,10 +15,9 @@ def _lines(result: RunResult, path: str) -> list[str]:
     data = result.source_bytes(path)  # stdin's text for --stdin-filename
     if data is None:
         return []
-    from routelint.scan import decode  # decoded as the scan decoded it (UTF-16/32 too)
+    from routelint.textio import display_text  # decoded as the scan decoded it (UTF-16/32 too)
 
-    text, _ = decode(data)
-    return (text if text is not None else data.decode("utf-8", errors="replace")).splitlines()
+    return display_text(data).splitlines()
 
 
 def report(result: RunResult, out: TextIO, options: dict) -> None:

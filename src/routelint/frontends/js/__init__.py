@@ -30,7 +30,7 @@ def analyze_js(path: str, source: str, catalog: Catalog, sdks: SdkCatalog, *, fo
     from routelint.frontends.js.sinks import shipped_js_sinks
     from routelint.frontends.js.syntax import Source, errors, parse
     from routelint.frontends.js.walker import Walker
-    from routelint.frontends.python import text_digest
+    from routelint.textio import text_digest
 
     kind = "typescript" if path.lower().endswith((".ts", ".mts", ".cts", ".tsx")) else "javascript"
     if minified(source):

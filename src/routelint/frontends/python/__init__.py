@@ -24,13 +24,7 @@ from typing import Optional, Union
 from routelint.catalog.model import Catalog
 from routelint.facts import FileFacts, ProblemFact, Span
 from routelint.sdks import SdkCatalog
-
-
-def text_digest(text: str) -> str:
-    """Identifies the text a file's facts (and fix spans) were computed from; the fixer compares it."""
-    import hashlib
-
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+from routelint.textio import text_digest
 
 
 def _parse(path: str, source: str) -> Union[ast.Module, ProblemFact]:
