@@ -80,8 +80,9 @@ def unescape(body: str) -> str:
 def find_secrets(path: str, kind: str, text: str, catalog: Catalog, *, known_gate: bool = True) -> list[SecretCandidate]:
     """Every key in a file's text. `known_gate`: the prefilter saw a key prefix or provider word (when
     False the provider patterns cannot match and are skipped)."""
-    lines = LineIndex(text)
-    secrets = [_candidate(path, kind, text, match, lines=lines) for match in _text_matches(catalog, kind, text, known_gate)]
+    matches = _text_matches(catalog, kind, text, known_gate)
+    lines = LineIndex(text) if matches else None  # most files hold no key: their lines are never indexed
+    secrets = [_candidate(path, kind, text, match, lines=lines) for match in matches]
     escape = _JSON_ESCAPE if kind in (JSON, NOTEBOOK) else _ESCAPE
     if escape.search(text):
         secrets += _escaped_secrets(path, kind, text, catalog, secrets, escape)
