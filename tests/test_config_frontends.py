@@ -528,9 +528,9 @@ def test_alias_bomb_is_refused_quickly(catalog):
     import time
 
     text = (FIXTURES / "hostile" / "alias-bomb.yaml").read_text()
-    started = time.perf_counter()
+    started = time.process_time()  # CPU seconds: a refusal, not a benchmark, on a machine of any load
     facts = analyse(catalog, "yaml", text, "bomb.yaml")
-    assert time.perf_counter() - started < 2
+    assert time.process_time() - started < 2
     assert facts.problems and facts.routes == []
 
 
