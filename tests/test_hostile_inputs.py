@@ -136,10 +136,10 @@ def test_config_fix_lookup_is_indexed(tree):
 def test_per_file_budget_stops_a_file_and_the_run_goes_on(tree, monkeypatch):
     """A frontend that never finishes on one file (a stand-in for a parser's worst case) is stopped at
     the file's time budget; the file gets RL001 naming the cause, the other files are checked."""
-    from routelint import budget, scan
+    from routelint import budget, filekinds
 
     monkeypatch.setattr(budget, "BASE_SECONDS", 0.5)
-    real = scan._frontend
+    real = filekinds.frontend
 
     def frontend(kind):
         analyse = real(kind)
@@ -151,7 +151,7 @@ def test_per_file_budget_stops_a_file_and_the_run_goes_on(tree, monkeypatch):
 
         return stalling if analyse is not None else None
 
-    monkeypatch.setattr(scan, "_frontend", frontend)
+    monkeypatch.setattr(filekinds, "frontend", frontend)
     root = tree({"app.py": ROUTE, "stall.py": ROUTE})
     with Within(30):
         code, document = run_json("--no-cache", "--jobs", "1", str(root))

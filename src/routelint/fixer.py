@@ -6,8 +6,9 @@ Safety by construction:
   text (its digest differs) is not touched;
 - the edits of one pass never overlap; a fix that conflicts with an accepted one waits for the next
   pass, after the engine has run again on the written files (at most MAX_PASSES passes);
-- every result is parsed again (Python: `ast` and libcst; TOML, JSON, YAML by their parsers); a fix
-  that would make the file unparsable is dropped and reported, the others are kept;
+- every result is parsed again by its kind's parser (`routelint.filekinds`: Python by `ast` and libcst,
+  TOML, JSON, YAML, env files, notebooks, JS/TS by theirs); a fix that would make the file unparsable
+  is dropped and reported, the others are kept;
 - writes are atomic (`routelint.textio`: temporary file in the same directory + os.replace) and keep
   the file mode, the encoding, the BOM and the line endings; a file that changed on disk between
   reading and writing is not written;
@@ -23,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Optional, Sequence
 
 from routelint.diagnostics import SAFE, UNSAFE, Diagnostic, Edit, Fix
-from routelint.modules import JS_SUFFIXES
+from routelint.filekinds import parses
 from routelint.textio import FileChanged, TextFile, UnsafePath, text_digest
 
 MAX_PASSES = 4
@@ -61,72 +62,6 @@ def _within(path: str, roots: Sequence[str]) -> bool:
         if real == root or real.startswith(root.rstrip(os.sep) + os.sep):
             return True
     return False
-
-
-def parses(path: str, text: str, before: Optional[str] = None) -> Optional[str]:
-    """None when `text` parses as the kind of file `path` is, else why not. An env file (python-dotenv)
-    may keep the unparsable lines it had `before`, no more."""
-    from routelint.discover import DOTENV, file_kind
-
-    lower = path.lower()
-    if file_kind(os.path.basename(path)) == DOTENV:
-        return _dotenv_parses(text, before)
-    if lower.endswith(".ipynb"):
-        from routelint.frontends.notebook import still_valid
-
-        return still_valid(text, before)
-    if lower.endswith(JS_SUFFIXES):  # tree-sitter: the edit may introduce no error node
-        from routelint.frontends.js.syntax import error_count
-
-        errors, had = error_count(path, text), error_count(path, before) if before is not None else 0
-        return f"tree-sitter finds {errors - had} new syntax error(s)" if errors > had else None
-    try:
-        if lower.endswith((".py", ".pyi")):
-            import ast
-            import warnings
-
-            import libcst
-
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                ast.parse(text, filename=path)
-            libcst.parse_module(text)
-        elif lower.endswith(".toml"):
-            try:
-                import tomllib
-            except ModuleNotFoundError:  # pragma: no cover - Python < 3.11
-                import tomli as tomllib
-            tomllib.loads(text)
-        elif lower.endswith(".json"):
-            import json
-
-            from routelint.frontends.json_config import allows_comments, blank_comments
-
-            json.loads(blank_comments(text) if allows_comments(path) else text)
-        elif lower.endswith((".yaml", ".yml")):
-            import yaml
-
-            list(yaml.safe_load_all(text))
-    except Exception as exc:  # any parser's refusal is a reason not to write
-        return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}".rstrip(": ")
-    return None
-
-
-def _dotenv_parses(text: str, before: Optional[str]) -> Optional[str]:
-    import io
-
-    try:
-        from dotenv.parser import parse_stream
-    except ImportError:
-        return "python-dotenv is not installed"
-
-    def errors(value: str) -> int:
-        return sum(1 for binding in parse_stream(io.StringIO(value, newline="")) if binding.error)
-
-    found = errors(text)
-    if found > (errors(before) if before is not None else 0):
-        return f"python-dotenv cannot parse {found} line(s)"
-    return None
 
 
 def _changes(source: TextFile, fix: Fix, path: Optional[str] = None) -> Optional[list[_Change]]:

@@ -24,10 +24,9 @@ from typing import Iterable, Iterator, Optional
 from routelint.catalog.generic_keys import GENERIC_PATTERN, generic_keys, generic_value_is_key
 from routelint.catalog.keys import KeyMatch, find_keys, looks_like_env_var_name
 from routelint.catalog.model import Catalog
-from routelint.discover import DOTENV, JSON, NOTEBOOK, PYTHON, TEXT, YAML
+from routelint.discover import DOTENV, JSON, NOTEBOOK, TEXT, YAML
 from routelint.facts import FileFacts, SecretCandidate, Span, Value
-from routelint.modules import JS_KINDS
-from routelint.suppressions import comment_start, js_comment_start
+from routelint.filekinds import line_comment_start
 from routelint.textio import LineIndex
 
 BARE_VALUE_KINDS = (DOTENV, YAML, TEXT)  # kinds whose unquoted values are strings
@@ -137,9 +136,7 @@ def _candidate(path: str, kind: str, text: str, match: KeyMatch, *, encoded: Opt
 def _in_comment(kind: str, before: str) -> bool:
     """Is the text after `before` (same line) inside a comment? JSON has none; a notebook's frontend
     marks the hits in its code cells' comments."""
-    if kind in JS_KINDS:
-        return js_comment_start(before) is not None
-    return kind not in (JSON, NOTEBOOK) and comment_start(before, kind == PYTHON) is not None
+    return line_comment_start(kind, before) is not None
 
 
 def _escaped_secrets(path: str, kind: str, text: str, catalog: Catalog, known: list[SecretCandidate],

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import Callable, Optional
+from typing import Optional
 
 from routelint.budget import BudgetExceeded, file_budget
 from routelint.catalog.model import Catalog
-from routelint.discover import ANALYSED_KINDS, DOTENV, JSON, NOTEBOOK, PYTHON, TOML, YAML, SourceFile
+from routelint import filekinds
+from routelint.discover import ANALYSED_KINDS, PYTHON, SourceFile
 from routelint.facts import FileFacts, ProblemFact, SecretCandidate, Span
 from routelint.frontends.js.packages import MANIFESTS, read_packages
 from routelint.keyscan import env_reads, find_secrets, merge_secrets, value_secrets
@@ -37,41 +38,6 @@ class ScanContext:
         if path in self.overlay:
             return self.overlay[path], None
         return read_source(path)
-
-
-Frontend = Callable[[str, str, Catalog, SdkCatalog], FileFacts]
-
-
-def _frontend(kind: str) -> Optional[Frontend]:
-    if kind == PYTHON:
-        from routelint.frontends.python import analyze_python
-
-        return analyze_python
-    if kind == DOTENV:
-        from routelint.frontends.dotenv import analyze_dotenv
-
-        return analyze_dotenv
-    if kind == YAML:
-        from routelint.frontends.yaml_config import analyze_yaml
-
-        return analyze_yaml
-    if kind == TOML:
-        from routelint.frontends.toml_config import analyze_toml
-
-        return analyze_toml
-    if kind == JSON:
-        from routelint.frontends.json_config import analyze_json
-
-        return analyze_json
-    if kind == NOTEBOOK:
-        from routelint.frontends.notebook import analyze_notebook
-
-        return analyze_notebook
-    if kind in JS_KINDS:
-        from routelint.frontends.js import analyze_js
-
-        return analyze_js
-    return None
 
 
 def _problem(source: SourceFile, message: str, line: int = 1) -> FileFacts:
@@ -157,7 +123,7 @@ def prepare_file(source: SourceFile, ctx: ScanContext, force: bool = False) -> O
     # the frontend is imported only for a file that needs it: a run with no candidate imports no parser
     # a JS/TS file holding a key is parsed too: its fix needs the literal's span, RL204 the module's bundling
     wanted = force or candidate or (source.kind in JS_KINDS and bool(secrets))
-    if source.kind in ANALYSED_KINDS and text.strip() and wanted and _frontend(source.kind) is not None:
+    if source.kind in ANALYSED_KINDS and text.strip() and wanted and filekinds.frontend(source.kind) is not None:
         return Pending(source, text, secrets, force, len(data), clock.hand_over())
     facts = _complete(FileFacts(path=source.path, kind=source.kind), source, text, secrets, ctx.catalog)
     clock.lap("prefilter")
@@ -169,12 +135,12 @@ def finish_file(pending: Pending, ctx: ScanContext) -> FileFacts:
     """Run the frontend on a candidate that `prepare_file` left pending."""
     source, text = pending.source, pending.text
     clock = profile_clock(source.path, pending.timings)
-    frontend = _frontend(source.kind)
+    frontend = filekinds.frontend(source.kind)
     assert frontend is not None
     try:  # a time and memory budget proportionate to the file (routelint.budget)
         with file_budget(pending.size):
-            if source.kind in (PYTHON, NOTEBOOK):  # the full pass for a module a route depends on, or one
-                # holding a key (its fix replaces the literal: that needs its exact span)
+            if filekinds.KINDS[source.kind].full_pass:  # the full pass for a module a route depends on, or
+                # one holding a key (its fix replaces the literal: that needs its exact span)
                 facts = frontend(source.path, text, ctx.catalog, ctx.sdks, force=pending.force or bool(pending.secrets))
             else:
                 facts = frontend(source.path, text, ctx.catalog, ctx.sdks)

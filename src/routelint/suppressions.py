@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator, Optional, Sequence
 
 from routelint.facts import Span, Suppression
+from routelint.filekinds import KINDS, SLASH, comment_start, line_comment_start, same_meaning
 from routelint.textio import FileChanged, TextFile
 
 UNUSED_CODE = "RL002"
@@ -49,13 +50,14 @@ _HASH_COMMENT_SUFFIXES = (
     ".hcl", ".rb", ".pl", ".r", ".ps1", ".mk", ".txt", ".envrc",
 )
 _HASH_COMMENT_NAMES = ("dockerfile", "containerfile", "makefile", "procfile", "gemfile", ".envrc")
-_ANALYSED_COMMENT_KINDS = ("python", "dotenv", "yaml", "toml")
-_SLASH_COMMENT_KINDS = ("javascript", "typescript")  # `// routelint: ignore[RL201]`
 
 
 def supports_comments(kind: str, path: str) -> bool:
-    if kind in _ANALYSED_COMMENT_KINDS or kind in _SLASH_COMMENT_KINDS:
-        return True
+    """Can a file of `kind` hold a suppression? Every kind with a comment syntax (`filekinds`), and text
+    files whose format has `#` comments."""
+    entry = KINDS.get(kind)
+    if entry is not None:
+        return entry.comment is not None
     if kind != "text":
         return False
     name = posixpath.basename(path).lower()
@@ -102,44 +104,6 @@ def parse_comment(comment: str) -> list[tuple[int, int, tuple[str, ...], str]]:
             if ours:  # a noqa list without RL codes is another tool's business
                 found.append((start, start + match.end(), ours, ""))
     return found
-
-
-def _unquoted(line: str, quotes: str, escapes: bool) -> Iterator[int]:
-    """Indexes of the characters of `line` outside quoted strings."""
-    quote: Optional[str] = None
-    escaped = False
-    for index, char in enumerate(line):
-        if quote:
-            if escaped:
-                escaped = False
-            elif char == "\\" and escapes:
-                escaped = True
-            elif char == quote:
-                quote = None
-        elif char in quotes:
-            quote = char
-        else:
-            yield index
-
-
-def comment_start(line: str, python: bool) -> Optional[int]:
-    """Column (0-based) of the '#' that starts a comment on this line, respecting quotes."""
-    for index in _unquoted(line, "\"'", python):
-        if line[index] == "#" and (python or index == 0 or line[index - 1] in " \t"):
-            return index
-    return None
-
-
-def js_comment_start(line: str) -> Optional[int]:
-    """Column (0-based) of the `//` that starts a JS/TS line comment, or of a `/*` / `*` comment line,
-    respecting quotes and template literals on the line."""
-    stripped = line.lstrip()
-    if stripped.startswith(("/*", "* ", "*/")) or stripped == "*":
-        return len(line) - len(stripped)
-    for index in _unquoted(line, "\"'`", True):
-        if line[index] == "/" and line[index + 1:index + 2] in ("/", "*"):
-            return index
-    return None
 
 
 def _python_comments(text: str) -> Optional[list[tuple[int, int, str]]]:
@@ -201,16 +165,14 @@ def find_suppressions(kind: str, path: str, text: str) -> list[Suppression]:
         comments = [comment for comment in tokens if comment[0] in marked] if tokens is not None else None
     if comments is None:
         comments = []
+        slash = kind in KINDS and KINDS[kind].comment == SLASH
         for number in sorted(marked):
             line = lines[number - 1]
-            if kind in _SLASH_COMMENT_KINDS:  # `// routelint: ...` reads as `#  routelint: ...` (same columns)
-                start = js_comment_start(line)
-                if start is not None:
-                    comments.append((number, start, "# " + line[start + 2:]))
+            start = line_comment_start(kind, line)
+            if start is None:
                 continue
-            start = comment_start(line, python)
-            if start is not None:
-                comments.append((number, start, line[start:]))
+            # `// routelint: ...` reads as `#  routelint: ...` (same columns)
+            comments.append((number, start, "# " + line[start + 2:] if slash else line[start:]))
     found = [
         (line, column, start, end, codes, malformed)
         for line, column, comment in comments
@@ -345,30 +307,6 @@ def _with_codes(body: str, kind: str, path: str, codes: Sequence[str]) -> str:
     return (body.rstrip() + "  " + tag) if body.strip() else tag
 
 
-def _same_meaning(kind: str, before: str, after: str) -> bool:
-    """Does the edited text still parse to the same thing? (a comment must never change behaviour)"""
-    try:
-        if kind == "python":
-            import ast
-
-            return ast.dump(ast.parse(before)) == ast.dump(ast.parse(after))
-        if kind == "yaml":
-            import yaml
-
-            return list(yaml.safe_load_all(before)) == list(yaml.safe_load_all(after))
-        if kind == "toml":
-            from routelint.data import tomllib
-
-            return tomllib.loads(before) == tomllib.loads(after)
-        if kind == "dotenv":
-            from dotenv import dotenv_values
-
-            return dotenv_values(stream=io.StringIO(before)) == dotenv_values(stream=io.StringIO(after))
-    except Exception:  # the original does not parse either: only the comment check below can judge
-        return False
-    return True
-
-
 def _covered(kind: str, path: str, text: str, line: int, codes: Sequence[str]) -> bool:
     found = find_suppressions(kind, path, text)
     for code in codes:
@@ -426,7 +364,7 @@ def add_suppressions(diagnostics: Iterable, kinds: dict[str, str]) -> AddReport:
                 body, ending = _split_ending(rows[target - 1])
                 rows[target - 1] = _with_codes(body, kind, path, codes) + ending
                 edited = "".join(rows)
-                if kind in _ANALYSED_COMMENT_KINDS and not _same_meaning(kind, text, edited):
+                if not same_meaning(kind, text, edited):
                     continue
                 if not _covered(kind, path, edited, line, codes):
                     continue

@@ -499,7 +499,7 @@ def _relocate(item: Any, path: str, positions: Positions) -> Any:
 def _cell_segments(notebook: Notebook, module: Module, positions: Positions) -> tuple[tuple[int, int, int, int, int], ...]:
     """Where each cell line starts in the file: (line, column, cell, line in cell or 0 for the
     outputs or -1 for the rest of the cell, column of a `#` comment on that line or 0)."""
-    from routelint.suppressions import comment_start
+    from routelint.filekinds import comment_start
 
     segments: list[tuple[int, int, int, int, int]] = []
     code_lines: dict[int, list[Line]] = {}
