@@ -829,7 +829,7 @@ def render_issue11(results: list[CorpusResult], profiles: dict[str, "stages.Stag
     if crossover_rows:
         lines += ["### When a process pool pays (the `POOL_BYTES` crossover)", "",
                   "Trees of the first N bytes of litellm's candidate modules (sorted by path), checked cold with `-j 1`, with "
-                  "a 2-worker pool forced on (`engine.POOL_BYTES = 0`) and with the defaults, alternating. The best of the "
+                  "a 2-worker pool forced on (`stages.analysis.POOL_BYTES = 0`) and with the defaults, alternating. The best of the "
                   "runs decides (the run the neighbours' load disturbed least); medians in brackets.", ""]
         lines += stages.render_crossover(crossover_rows, pool_bytes)
         lines.append("")

@@ -6,7 +6,7 @@
   yardstick of issue 11 ("analysis cost per candidate module <= 2x its ast.parse time").
 * `crossover`: trees made of the first N bytes of a corpus's candidate modules, checked cold with
   `-j 1`, with a forced 2-worker pool and with the defaults, alternating; the smallest size where the
-  pool wins is where `engine.POOL_BYTES` belongs.
+  pool wins is where `stages.analysis.POOL_BYTES` belongs.
 """
 
 from __future__ import annotations
@@ -196,7 +196,7 @@ def render_profile(name: str, profile: StageProfile, bar: float) -> list[str]:
 # when a pool pays
 
 
-FORCED_POOL = ("import sys, routelint.engine as engine; engine.POOL_BYTES = 0; "
+FORCED_POOL = ("import sys, routelint.stages.analysis as analysis; analysis.POOL_BYTES = 0; "
                "from routelint.cli import main; main(sys.argv[1:])")
 
 
@@ -280,7 +280,7 @@ def render_crossover(rows: list[CrossoverRow], pool_bytes: Optional[int]) -> lis
 
     first = next((row.size for row in rows if all(wins(r) for r in rows if r.size >= row.size)), None)
     lines.append("")
-    threshold = f"`engine.POOL_BYTES` is {pool_bytes / 1e6:.2f} MB" if pool_bytes else "`engine.POOL_BYTES` is unknown"
+    threshold = f"`stages.analysis.POOL_BYTES` is {pool_bytes / 1e6:.2f} MB" if pool_bytes else "`stages.analysis.POOL_BYTES` is unknown"
     if first is not None:
         lines.append(f"The forced pool is more than 5% faster from {first / 1e6:.2f} MB of candidates on (and at every larger "
                      f"size measured); {threshold}.")
@@ -292,7 +292,7 @@ def render_crossover(rows: list[CrossoverRow], pool_bytes: Optional[int]) -> lis
 
 
 def engine_pool_bytes(python: str, env: dict[str, str]) -> Optional[int]:
-    done = subprocess.run([python, "-c", "import routelint.engine as e; print(getattr(e, 'POOL_BYTES', ''))"],
+    done = subprocess.run([python, "-c", "import routelint.stages.analysis as a; print(getattr(a, 'POOL_BYTES', ''))"],
                           capture_output=True, text=True, env=env, timeout=60)
     try:
         return int(done.stdout.strip())

@@ -12,6 +12,7 @@ import pytest
 import routelint
 from conftest import REPO, run_cli
 from routelint import engine
+from routelint.stages import analysis
 from routelint.config import Config, ConfigSet
 
 APP = '''import os
@@ -35,13 +36,13 @@ def project(tmp_path: Path) -> Path:
 def _run(root: Path, cache: Path, monkeypatch, config: Config | None = None):
     """One in-process run; returns (diagnostics as tuples, the paths the frontends analysed)."""
     analysed: list[str] = []
-    real = engine.prepare_file
+    real = analysis.prepare_file
 
     def counting(source, ctx, force=False):
         analysed.append(Path(source.path).name)
         return real(source, ctx, force)
 
-    monkeypatch.setattr(engine, "prepare_file", counting)
+    monkeypatch.setattr(analysis, "prepare_file", counting)
     config = config or Config()
     result = engine.run([str(root)], config, jobs=1, cache_dir=str(cache), configs=ConfigSet.of(config))
     found = [(Path(d.path).name, d.span.line, d.span.column, d.code, d.message) for d in result.diagnostics]
@@ -87,6 +88,18 @@ def test_version_change_invalidates(project, tmp_path, monkeypatch):
     cache = tmp_path / "cache"
     _run(project, cache, monkeypatch)
     monkeypatch.setattr(routelint, "__version__", "999.0.0")
+    _, analysed = _run(project, cache, monkeypatch)
+    assert analysed == ["app.py", "notes.md", "util.py"]
+
+
+def test_other_analysis_code_invalidates(project, tmp_path, monkeypatch):
+    """Same version number, other code (an edited frontend, an upgraded parser): nothing is reused."""
+    from routelint import tool_digest
+
+    cache = tmp_path / "cache"
+    _run(project, cache, monkeypatch)
+    assert _run(project, cache, monkeypatch)[1] == []
+    monkeypatch.setattr(tool_digest, "tool_digest", lambda: "another build of routelint")
     _, analysed = _run(project, cache, monkeypatch)
     assert analysed == ["app.py", "notes.md", "util.py"]
 

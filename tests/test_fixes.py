@@ -15,7 +15,7 @@ import pytest
 
 from conftest import DEMO_APP, GEMINI_KEY, OPENROUTER_KEY, run_cli, write_example, write_tree
 
-from routelint import fixer
+from routelint import fix_passes, fixer
 from routelint.config import discover_config
 from routelint.diagnostics import SAFE, UNSAFE, Diagnostic, Edit, Fix
 from routelint.engine import run
@@ -403,7 +403,7 @@ def test_file_changed_since_analysis_is_not_fixed(tmp_path):
     result = run([str(tmp_path)], config, jobs=1)
     shifted = "# a line added after the analysis\n" + DIRTY
     path.write_text(shifted)
-    outcome = fixer.fix([str(tmp_path)], config, result=result, max_passes=1)
+    outcome = fix_passes.fix([str(tmp_path)], config, result=result, max_passes=1)
     assert path.read_text() == shifted and outcome.fixed == 0
     assert any("changed since it was analysed" in problem for problem in outcome.problems)
 

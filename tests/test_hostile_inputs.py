@@ -262,6 +262,7 @@ def test_jobs_past_the_process_limit_is_capped(tree):
 
 def test_a_pool_that_cannot_start_degrades_to_fewer_workers(tree, monkeypatch):
     from routelint import engine
+    from routelint.stages import analysis
 
     started = []
 
@@ -269,9 +270,9 @@ def test_a_pool_that_cannot_start_degrades_to_fewer_workers(tree, monkeypatch):
         started.append(kwargs.get("max_workers"))
         raise OSError(11, "Resource temporarily unavailable")
 
-    monkeypatch.setattr(engine, "ProcessPoolExecutor", failing)
+    monkeypatch.setattr(analysis, "ProcessPoolExecutor", failing)
     monkeypatch.setattr(engine, "worker_count", lambda requested: 8)
-    monkeypatch.setattr(engine, "POOL_BYTES", 1)  # a pool from the first candidate on
+    monkeypatch.setattr(analysis, "POOL_BYTES", 1)  # a pool from the first candidate on
     root = tree({f"m{index}.py": ROUTE for index in range(30)})
     code, document = run_json("--no-cache", "-j", "8", ".", cwd=root)
     _, alone = run_json("--no-cache", "-j", "1", ".", cwd=root)

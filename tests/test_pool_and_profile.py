@@ -1,4 +1,4 @@
-"""Where the per-file work runs (in-process below `engine.POOL_BYTES` of candidates, a pool above) and the
+"""Where the per-file work runs (in-process below `stages.analysis.POOL_BYTES` of candidates, a pool above) and the
 opt-in stage profile (`ROUTELINT_PROFILE=1`) the benchmark reads. Counts and records, no timings."""
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import pytest
 from conftest import DEMO_APP, REPO
 
 from routelint import engine
+from routelint.stages import analysis
 from routelint.config import Config, ConfigSet
 
 PLAIN = "def add(a, b):\n    return a + b\n"
@@ -38,14 +39,14 @@ def project(tmp_path: Path) -> Path:
 
 def _run(root: Path, jobs: int, monkeypatch, pool_bytes: int) -> tuple[list[tuple], int]:
     started = []
-    real = engine._start_pool
+    real = analysis._start_pool
 
     def counting(ctx, workers):
         started.append(workers)
         return real(ctx, workers)
 
-    monkeypatch.setattr(engine, "_start_pool", counting)
-    monkeypatch.setattr(engine, "POOL_BYTES", pool_bytes)
+    monkeypatch.setattr(analysis, "_start_pool", counting)
+    monkeypatch.setattr(analysis, "POOL_BYTES", pool_bytes)
     result = engine.run([str(root)], Config(), jobs=jobs, configs=ConfigSet.of(Config()))
     found = [(Path(d.path).name, d.span.line, d.code) for d in result.diagnostics]
     return found, len(started)
@@ -100,7 +101,7 @@ def test_profile_records_each_file_and_stage_on_stderr_only(tmp_path):
 
 
 def test_profile_of_pool_workers_reaches_stderr(tmp_path, project):
-    script = "import sys, routelint.engine as e; e.POOL_BYTES = 1; from routelint.cli import main; main(sys.argv[1:])"
+    script = "import sys, routelint.stages.analysis as a; a.POOL_BYTES = 1; from routelint.cli import main; main(sys.argv[1:])"
     env = dict(os.environ, ROUTELINT_PROFILE="1", PYTHONPATH=str(REPO / "src"))
     done = subprocess.run([sys.executable, "-c", script, "check", "--no-cache", "--format", "json", "-j", "2", str(project)],
                           capture_output=True, text=True, timeout=300, env=env, cwd=tmp_path)

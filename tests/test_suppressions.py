@@ -9,7 +9,8 @@ import stat
 import pytest
 
 from conftest import GEMINI_KEY, run_cli, run_json
-from routelint.suppressions import find_suppressions, parse_comment
+from routelint.directives import parse_comment
+from routelint.suppressions import find_suppressions
 
 HEAD = '''import os
 from openai import OpenAI

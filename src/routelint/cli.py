@@ -77,8 +77,9 @@ def check(paths: Sequence[str], output_format: Optional[str], select: Optional[s
     """
     from routelint.cache import default_cache_dir
     from routelint.config import ConfigError, ConfigSet
-    from routelint.discover import Discovery, display_path
+    from routelint.discover import display_path
     from routelint.engine import run
+    from routelint.options import RunOptions
 
     if statistics and output_format in ("sarif", "github"):
         raise _fail(f"--statistics prints a table (or JSON with --format json), not {output_format}")
@@ -94,11 +95,9 @@ def check(paths: Sequence[str], output_format: Optional[str], select: Optional[s
     cache_dir = None if no_cache else (cache_dir or default_cache_dir(paths))
     try:  # each file gets its own layered configuration; --config replaces discovery
         configs = ConfigSet(config_path, select=_codes(select), ignore=_codes(ignore), extend_select=_codes(extend_select))
-        config = configs.for_path(paths[0])
-        respect = config.respect_gitignore if respect_gitignore is None else respect_gitignore
-        discovery = Discovery(respect_gitignore=respect, force_exclude=force_exclude)
-        result = run(paths, config, jobs=jobs, configs=configs, ignore_suppressions=ignore_suppressions,
-                     cache_dir=cache_dir, discovery=discovery, overlay=overlay)
+        options = RunOptions(configs=configs, jobs=jobs, ignore_suppressions=ignore_suppressions, cache_dir=cache_dir,
+                             respect_gitignore=respect_gitignore, force_exclude=force_exclude, unsafe_fixes=unsafe_fixes)
+        result = run(paths, options, overlay=overlay)  # every later run of this command gets `options` unchanged
     except ConfigError as exc:
         raise _fail(str(exc))
     except FileNotFoundError as exc:
@@ -110,8 +109,7 @@ def check(paths: Sequence[str], output_format: Optional[str], select: Optional[s
     if overlay and (fix or diff):  # the fixed text (or its diff) goes to stdout, the report to stderr
         from routelint.stdin import fix_stdin
 
-        result, applied, text = fix_stdin(paths[0], result, config, unsafe=unsafe_fixes, diff=diff, jobs=jobs,
-                                          configs=configs, discovery_options=(respect, force_exclude))
+        result, applied, text = fix_stdin(paths[0], result, options, diff=diff)
         sys.stdout.flush()
         sys.stdout.buffer.write(text)
         sys.stdout.buffer.flush()
@@ -124,10 +122,9 @@ def check(paths: Sequence[str], output_format: Optional[str], select: Optional[s
     else:
         stdin_fixed = 0
     if fix or diff:
-        from routelint.fixer import from_cli, summary
+        from routelint.fix_passes import from_cli, summary
 
-        result, fixed, early = from_cli(paths, config, result, unsafe=unsafe_fixes, diff=diff, jobs=jobs,
-                                        out=sys.stdout, err=sys.stderr)
+        result, fixed, early = from_cli(paths, options, result, diff=diff, out=sys.stdout, err=sys.stderr)
         if early is not None:
             raise click.exceptions.Exit(early)
     if add_suppressions or write_baseline or baseline:  # issue 6: suppressions and baselines

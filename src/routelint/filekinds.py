@@ -16,8 +16,9 @@ import importlib
 import io
 import os
 from dataclasses import dataclass
-from typing import Callable, Iterator, Optional
+from typing import Callable, Optional
 
+from routelint.directives import comment_start, js_comment_start
 from routelint.discover import DOTENV, JAVASCRIPT, JSON, NOTEBOOK, PYTHON, TEXT, TOML, TYPESCRIPT, YAML, file_kind
 
 HASH = "#"
@@ -40,44 +41,6 @@ class FileKind:
 
 
 # ---------------------------------------------------------------------------- comment syntax
-def _unquoted(line: str, quotes: str, escapes: bool) -> Iterator[int]:
-    """Indexes of the characters of `line` outside quoted strings."""
-    quote: Optional[str] = None
-    escaped = False
-    for index, char in enumerate(line):
-        if quote:
-            if escaped:
-                escaped = False
-            elif char == "\\" and escapes:
-                escaped = True
-            elif char == quote:
-                quote = None
-        elif char in quotes:
-            quote = char
-        else:
-            yield index
-
-
-def comment_start(line: str, python: bool) -> Optional[int]:
-    """Column (0-based) of the '#' that starts a comment on this line, respecting quotes."""
-    for index in _unquoted(line, "\"'", python):
-        if line[index] == "#" and (python or index == 0 or line[index - 1] in " \t"):
-            return index
-    return None
-
-
-def js_comment_start(line: str) -> Optional[int]:
-    """Column (0-based) of the `//` that starts a JS/TS line comment, or of a `/*` / `*` comment line,
-    respecting quotes and template literals on the line."""
-    stripped = line.lstrip()
-    if stripped.startswith(("/*", "* ", "*/")) or stripped == "*":
-        return len(line) - len(stripped)
-    for index in _unquoted(line, "\"'`", True):
-        if line[index] == "/" and line[index + 1:index + 2] in ("/", "*"):
-            return index
-    return None
-
-
 def line_comment_start(kind: str, line: str) -> Optional[int]:
     """Where a comment starts on one line of a file of `kind` (None: no comment, or no comments at all).
     A text file of no known kind is read with `#` comments (shell, INI, Dockerfile...)."""

@@ -5,7 +5,8 @@ Safety by construction:
   it: original newlines, BOM stripped) and applied to that text; a file whose text is not the analysed
   text (its digest differs) is not touched;
 - the edits of one pass never overlap; a fix that conflicts with an accepted one waits for the next
-  pass, after the engine has run again on the written files (at most MAX_PASSES passes);
+  pass, after the engine has run again on the written files (at most MAX_PASSES passes, driven by
+  `routelint.fix_passes`, which alone runs the engine: this module applies, it does not analyse);
 - every result is parsed again by its kind's parser (`routelint.filekinds`: Python by `ast` and libcst,
   TOML, JSON, YAML, env files, notebooks, JS/TS by theirs); a fix that would make the file unparsable
   is dropped and reported, the others are kept;
@@ -285,63 +286,4 @@ def _load(path: str, roots: Sequence[str], digest: str, outcome: FixOutcome) -> 
     return source
 
 
-def fix(paths: Sequence[str], config, *, unsafe: bool = False, write: bool = True, jobs: int = 0,
-        result=None, max_passes: int = MAX_PASSES) -> FixOutcome:
-    """Fix `paths` (writing, or only collecting diffs when `write` is false) and return the outcome.
-
-    With `write`, passes repeat (the engine runs again on the written files) while fixes apply and
-    some are deferred, up to `max_passes`. Without it, one pass: nothing is written, so there is no
-    new state to re-analyse.
-    """
-    from routelint.engine import run
-
-    roots = [os.path.realpath(path) for path in paths]
-    outcome = FixOutcome()
-    dropped: set = set()
-    result = result if result is not None else run(paths, config, jobs=jobs)
-    for _ in range(max_passes if write else 1):
-        outcome.passes += 1
-        dropped_before = len(dropped)
-        applied = fix_pass(result, roots, unsafe=unsafe, write=write, outcome=outcome, dropped=dropped)
-        if not write:
-            break
-        if applied:  # again with each file's own (layered) configuration, as the first run had
-            # the same discovery rules as the first run (--force-exclude, --no-respect-gitignore)
-            result = run(paths, config, jobs=jobs, configs=result.configs,
-                         discovery=result.discovery.again() if result.discovery is not None else None)
-        elif len(dropped) == dropped_before:
-            break  # nothing applied and nothing newly excluded: another pass would do the same
-        if not any(applicable(d.fix, unsafe) and _fix_key(d) not in dropped for d in result.diagnostics):
-            break
-    outcome.result = result
-    return outcome
-
-
-def summary(outcome: FixOutcome, unsafe: bool) -> str:
-    remaining = outcome.result.diagnostics
-    behind = 0 if unsafe else sum(1 for d in remaining if d.fix is not None and d.fix.edits and d.fix.applicability == UNSAFE)
-    return (f"{outcome.fixed} fixed, {len(remaining)} remaining "
-            f"({behind} have unsafe fixes available behind --unsafe-fixes)")
-
-
-__all__ = ["Edit", "FixOutcome", "applicable", "fix", "parses", "summary"]
-
-
-def from_cli(paths: Sequence[str], config, result, *, unsafe: bool, diff: bool, jobs: int, out, err):
-    """`check --fix` / `--diff`: returns (final result, outcome, exit code or None to continue reporting).
-
-    --diff prints the unified diff of the first pass (redacted: key text is masked in every line,
-    context lines included), writes nothing and exits 1 when anything would change.
-    """
-    from routelint.redact import redact
-
-    outcome = fix(paths, config, unsafe=unsafe, write=not diff, jobs=jobs, result=result)
-    for problem in outcome.problems:
-        err.write(f"routelint: {redact(problem, result.secrets)}\n")
-    if diff:
-        for text in outcome.diffs:
-            out.write(redact(text, result.secrets))
-        out.flush()
-        err.write(f"{outcome.fixed} fixes would be applied to {len(outcome.changed_files)} files\n")
-        return result, outcome, 1 if outcome.diffs else 0
-    return outcome.result, outcome, None
+__all__ = ["Edit", "FixOutcome", "applicable", "fix_pass", "parses"]

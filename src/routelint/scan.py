@@ -77,7 +77,7 @@ class Pending:
     """A file whose cheap passes are done and that still needs its frontend (a candidate).
 
     Plain data, so the frontend can run in a worker process: the engine decides where by the bytes of
-    the candidates it has found (`engine.POOL_BYTES`).
+    the candidates it has found (`stages.analysis.POOL_BYTES`).
     """
 
     source: SourceFile

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from typing import Optional
 
-from routelint.config import Config, ConfigSet
-from routelint.discover import Discovery
-from routelint.engine import RunResult, run
-from routelint.textio import TextFile
+from routelint.engine import run
 from routelint.fixer import MAX_PASSES, _apply, _changes, _conflicts, applicable, parses
+from routelint.options import RunOptions
+from routelint.run_result import RunResult
+from routelint.textio import TextFile
 
 
 def _one_pass(path: str, result: RunResult, raw: bytes, unsafe: bool) -> tuple[Optional[bytes], int]:
@@ -42,13 +42,13 @@ def _one_pass(path: str, result: RunResult, raw: bytes, unsafe: bool) -> tuple[O
     return source.encode(_apply(source.text, taken)), applied
 
 
-def fix_stdin(path: str, result: RunResult, config: Config, *, unsafe: bool, diff: bool, jobs: int,
-              configs: ConfigSet, discovery_options: tuple[bool, bool]) -> tuple[RunResult, int, bytes]:
+def fix_stdin(path: str, result: RunResult, options: RunOptions, *, diff: bool) -> tuple[RunResult, int, bytes]:
     """(result to report, fixes applied, bytes to print): with `diff`, one pass, its unified diff and
     the original result; else the fixed buffer after up to MAX_PASSES passes and the result for it."""
     from routelint.fixer import _diff
 
     original = result.overlay[path]
+    unsafe = options.unsafe_fixes
     if diff:
         new, applied = _one_pass(path, result, original, unsafe)
         if new is None:
@@ -56,12 +56,10 @@ def fix_stdin(path: str, result: RunResult, config: Config, *, unsafe: bool, dif
         before, after = TextFile.of(path, original).text, TextFile.of(path, new).text
         return result, applied, _diff(path, before, after).encode("utf-8")
     raw, fixed = original, 0
-    respect, force = discovery_options
     for _ in range(MAX_PASSES):
         new, applied = _one_pass(path, result, raw, unsafe)
         if new is None:
             break
         raw, fixed = new, fixed + applied
-        result = run([path], config, jobs=jobs, configs=configs, overlay={path: raw},
-                     discovery=Discovery(respect_gitignore=respect, force_exclude=force))
+        result = run([path], options, overlay={path: raw})  # the command's own options, unchanged
     return result, fixed, raw

@@ -22,14 +22,11 @@ def _run(paths: list[str], config_path: Optional[str], jobs: int, target: Option
     """Run the engine and build the inventory; errors become exit 2."""
     from routelint.audit.inventory import build_inventory
     from routelint.config import ConfigError, ConfigSet
-    from routelint.discover import Discovery
     from routelint.engine import run
+    from routelint.options import RunOptions
 
     try:  # per-file layered configuration, as `routelint check` uses it
-        configs = ConfigSet(config_path)
-        config = configs.for_path(paths[0])
-        result = run(paths, config, jobs=jobs, progress=progress, configs=configs,
-                     discovery=Discovery(respect_gitignore=config.respect_gitignore))
+        result = run(paths, RunOptions(configs=ConfigSet(config_path), jobs=jobs), progress=progress)
     except ConfigError as exc:
         raise _fail(str(exc))
     except FileNotFoundError as exc:

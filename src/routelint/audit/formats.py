@@ -12,9 +12,9 @@ from typing import Optional, TextIO
 
 from routelint import __version__
 from routelint.audit.inventory import InventoryRow, redact_tree
-from routelint.engine import RunResult
 from routelint.neutralise import csv_cell, data_tree, markdown, terminal
 from routelint.redact import redact
+from routelint.run_result import RunResult
 
 FORMATS = ("table", "json", "csv", "markdown")
 

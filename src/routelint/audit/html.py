@@ -17,8 +17,8 @@ from routelint.audit.formats import base_text, md_cell, models_text, target_text
 from routelint.neutralise import data, terminal
 from routelint.audit.inventory import InventoryRow, SourceLines, by_provider, by_rule, checklist_rules
 from routelint.diagnostics import Diagnostic
-from routelint.engine import RunResult
 from routelint.redact import redact
+from routelint.run_result import RunResult
 
 EXCERPT_CONTEXT = 2
 EXCERPT_MAX_LINES = 9

@@ -19,10 +19,10 @@ from routelint.catalog.models import judge_model
 from routelint.catalog.ownership import key_owner
 from routelint.checks.models import rule_code
 from routelint.data import load_toml, rules_dir
-from routelint.engine import RunResult
 from routelint.facts import ENV, LITERAL, ORIGIN_CONFIG, ORIGIN_ENV_FILE, UNKNOWN, Location, Value
 from routelint.project import Route
 from routelint.redact import mask, redact
+from routelint.run_result import RunResult
 
 
 

@@ -499,7 +499,7 @@ def _relocate(item: Any, path: str, positions: Positions) -> Any:
 def _cell_segments(notebook: Notebook, module: Module, positions: Positions) -> tuple[tuple[int, int, int, int, int], ...]:
     """Where each cell line starts in the file: (line, column, cell, line in cell or 0 for the
     outputs or -1 for the rest of the cell, column of a `#` comment on that line or 0)."""
-    from routelint.filekinds import comment_start
+    from routelint.directives import comment_start
 
     segments: list[tuple[int, int, int, int, int]] = []
     code_lines: dict[int, list[Line]] = {}
@@ -559,10 +559,10 @@ def mark_comments(cells: tuple[tuple[int, int, int, int, int], ...], secrets: li
 
 
 def analyze_notebook(path: str, text: str, catalog: Catalog, sdks: SdkCatalog, *, force: bool = False) -> FileFacts:
+    from routelint.directives import python_directives
     from routelint.frontends.python import analyze_python
-    from routelint.textio import text_digest
     from routelint.modules import imports_in
-    from routelint.suppressions import find_suppressions
+    from routelint.textio import text_digest
 
     try:
         notebook = read_notebook(text)
@@ -580,7 +580,7 @@ def analyze_notebook(path: str, text: str, catalog: Catalog, sdks: SdkCatalog, *
     for where, message in module.problems:
         line, column = positions.at_offset(where.offsets[0])
         facts.problems.append(ProblemFact(path, Span(line, column, line, column), message))
-    facts.suppressions = [_moved_suppression(item, positions) for item in find_suppressions("python", path, module.source)]
+    facts.suppressions = [_moved_suppression(item, positions) for item in python_directives(path, module.source)]
     facts.imports = imports_in(path, module.source) if module.source.strip() else ()
     facts.cells = _cell_segments(notebook, module, positions)
     facts.digest = text_digest(text)
@@ -594,7 +594,7 @@ def _moved_suppression(item: Suppression, positions: Positions) -> Suppression:
 
 def suppressions_in(path: str, text: str) -> list[Suppression]:
     """The suppression comments of a notebook's code cells, at the notebook's own lines."""
-    from routelint.suppressions import find_suppressions
+    from routelint.directives import python_directives
 
     try:
         notebook = read_notebook(text)
@@ -602,7 +602,7 @@ def suppressions_in(path: str, text: str) -> list[Suppression]:
         return []
     module = build_module(notebook)
     positions = Positions(text, module.lines)
-    return [_moved_suppression(item, positions) for item in find_suppressions("python", path, module.source)]
+    return [_moved_suppression(item, positions) for item in python_directives(path, module.source)]
 
 
 def with_comment(text: str, line: int, render: Callable[[str], str]) -> Optional[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Callable, TextIO
 
-from routelint.engine import RunResult
+from routelint.run_result import RunResult
 
 FORMATS = ("full", "concise", "json", "sarif", "github")
 

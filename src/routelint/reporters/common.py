@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter
 
 from routelint.diagnostics import SAFE, UNSAFE, Diagnostic
-from routelint.engine import RunResult
 from routelint.redact import redact
+from routelint.run_result import RunResult
 
 
 def message(result: RunResult, diagnostic: Diagnostic) -> str:

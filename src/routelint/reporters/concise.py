@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from routelint.engine import RunResult
 from routelint.neutralise import terminal
 from routelint.reporters.common import cell_notes, fix_note, marker, message, summary_line
+from routelint.run_result import RunResult
 
 
 def report(result: RunResult, out: TextIO, options: dict) -> None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from itertools import groupby
 from typing import TextIO
 
-from routelint.engine import RunResult
 from routelint.neutralise import terminal
 from routelint.redact import redact
 from routelint.reporters.common import cell_notes, fix_note, marker, message, notes, summary_line
+from routelint.run_result import RunResult
 
 
 def _lines(result: RunResult, path: str) -> list[str]:

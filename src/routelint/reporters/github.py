@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from routelint.engine import RunResult
 from routelint.neutralise import terminal
 from routelint.reporters.common import message
 from routelint.rules_docs import DOCS_URL
+from routelint.run_result import RunResult
 
 
 def escape_data(text: str) -> str:

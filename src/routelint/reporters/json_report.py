@@ -7,10 +7,10 @@ from typing import Any, Optional, TextIO
 
 from routelint import __version__
 from routelint.diagnostics import Diagnostic, Fix
-from routelint.engine import RunResult
 from routelint.redact import redact
 from routelint.reporters.common import message, summary
 from routelint.rules_docs import DOCS_URL
+from routelint.run_result import RunResult
 
 VERSION = 1
 

@@ -24,12 +24,12 @@ from urllib.parse import quote, unquote
 from routelint import __version__
 from routelint.baseline import fingerprints
 from routelint.diagnostics import Diagnostic, Fix
-from routelint.engine import RunResult
 from routelint.facts import Span
 from routelint.redact import redact
 from routelint.reporters.common import message
 from routelint.reporters.linehash import file_text, line_hashes
 from routelint.rules_docs import SECTIONS, all_rules
+from routelint.run_result import RunResult
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 INFORMATION_URI = "https://github.com/routelint/routelint"

@@ -6,9 +6,9 @@ import json
 from collections import Counter
 from typing import Optional, TextIO
 
-from routelint.engine import RunResult
 from routelint.reporters.common import fixable, summary_line
 from routelint.rules_docs import DOCS_URL, rule_meta
+from routelint.run_result import RunResult
 
 
 def rows(result: RunResult, unsafe: bool = False) -> list[dict]:
