@@ -143,21 +143,14 @@ class RouteSite:
     # where the key meets the route in this file: the key argument, the `"api_key"` entry of a splatted
     # dict, the Authorization header of a raw request (None when the SDK reads its implicit variable)
     api_key_span: Optional[Span] = None
-    # request methods of the object this site builds, as (method, endpoint): `llm.invoke(...)` in
-    # another module calls the endpoint its route's SDK says (an EndpointCall's `method:<name>`)
-    methods: tuple[tuple[str, str], ...] = ()
-    # JS/TS: a provider object whose calls pick the endpoint (Vercel AI SDK: `p(id)`, `p.chat(id)`): method -> endpoint
+    # request methods of the object this site builds, method -> endpoint ("" = calling the object itself):
+    # `llm.invoke(...)` (LangChain), `p(id)` / `p.chat(id)` (Vercel AI SDK); an EndpointCall's `method`
     call_methods: dict[str, str] = field(default_factory=dict)
     # ...and the package version that changes it: (package, first major of the new default, endpoint below it,
     # methods it applies to); resolved against the project's package.json / lockfile
     endpoint_version: Optional[tuple[str, int, str, tuple[str, ...]]] = None
     # why code running in a browser holds this route's key (`dangerouslyAllowBrowser: true`), if it does
     exposure: Optional[str] = None
-
-
-# an EndpointCall.endpoint of `method:<name>`: `llm.invoke(...)` on a client of another module; the
-# resolver turns it into the endpoint the route's SDK says that method calls (RouteSite.methods)
-METHOD_CALL = "method:"
 
 
 @dataclass
@@ -171,8 +164,8 @@ class EndpointCall:
     route_ref: Optional[tuple[str, str]] = None  # a client imported from another module
     model: Optional[Value] = None
     features: tuple[str, ...] = ()  # streaming, tools, ... (for the audit)
-    # JS/TS: a call of a provider object (`p("m")` is method "", `p.chat("m")` is "chat"); the route's
-    # `call_methods` decide `endpoint` when the route is known
+    # a request method whose endpoint the route decides (`p("m")` is method "", `p.chat("m")` is "chat",
+    # `llm.invoke(...)` on a client of another module is "invoke"): the route's `call_methods` map it
     method: Optional[str] = None
 
 

@@ -15,7 +15,6 @@ from routelint.modules import JS_KINDS, stem_index, targets
 from routelint.facts import (
     ENV,
     LITERAL,
-    METHOD_CALL,
     ORIGIN_ENV_FILE,
     REF,
     UNKNOWN_VALUE,
@@ -281,21 +280,19 @@ class Resolver:
                 if route_id is None and call.route_ref is not None:
                     route_id = self.route_for_ref(call.route_ref, call.path)
                 route = routes.get(route_id or "")
-                if route is not None and call.method is not None:  # JS/TS: `provider(id)`, `provider.chat(id)`
+                if route is not None and call.method is not None:
+                    # `provider(id)`, `provider.chat(id)` (JS/TS), `llm.invoke(...)` on a client of another module
                     endpoint = self.method_endpoint(route.site, call.method)
                     if endpoint is None:
-                        continue  # not a model call of that provider (or the object is a client)
+                        continue  # not a request method of that route's SDK (or the object is a client)
                     call = replace(call, endpoint=endpoint)
-                if route is not None and call.endpoint.startswith(METHOD_CALL):  # `llm.invoke(...)` elsewhere
-                    endpoint = dict(route.site.methods).get(call.endpoint[len(METHOD_CALL):])
-                    call = replace(call, endpoint=endpoint) if endpoint else None
-                if route is not None and call is not None:
+                if route is not None:
                     route.calls.append((call, self.resolve(call.model, call.path)))
         return list(routes.values())
 
     def method_endpoint(self, site: RouteSite, method: str) -> Optional[str]:
-        """The endpoint `provider.method(model)` calls (JS/TS providers), after the package version
-        switch: AI SDK 5's `provider(model)` calls the Responses API, AI SDK 4's chat completions."""
+        """The endpoint `obj.method(...)` calls on the object a route's sink returns, after the package
+        version switch: AI SDK 5's `provider(model)` calls the Responses API, AI SDK 4's chat completions."""
         endpoint = site.call_methods.get(method)
         if endpoint is None or site.endpoint_version is None:
             return endpoint

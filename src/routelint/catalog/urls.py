@@ -10,6 +10,7 @@ from typing import Optional
 from urllib.parse import urlsplit
 
 from routelint.catalog.model import Catalog, Provider
+from routelint.facts import Value
 
 # interpolated, unknown parts of an f-string or concatenation are written as this marker
 HOLE = "{}"
@@ -108,6 +109,18 @@ def local_provider(catalog: Catalog, info: UrlInfo) -> Optional[Provider]:
 class UrlProblem:
     message: str
     suggestion: Optional[str]  # the base URL that would work, when unambiguous
+
+
+def endpoint_of_url(catalog: Catalog, url: Value) -> Optional[str]:
+    """The endpoint a raw HTTP request to `url` calls (`.../chat/completions` -> `chat.completions.create`),
+    by the catalog's endpoint paths: one reading for every frontend (Python, JS/TS)."""
+    if url.text is None:
+        return None
+    path = url.text.split("?", 1)[0].rstrip("/")
+    for suffix, endpoint in sorted(catalog.endpoint_paths.items(), key=lambda item: -len(item[0])):
+        if path.endswith(suffix):
+            return endpoint
+    return None
 
 
 def endpoint_suffix(catalog: Catalog, path: str) -> Optional[str]:

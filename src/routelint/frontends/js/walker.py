@@ -12,6 +12,7 @@ import re
 from typing import Optional
 
 from routelint.catalog.model import Catalog
+from routelint.catalog.urls import endpoint_of_url
 from routelint.facts import (
     CONSUMER_HTTP,
     ENV,
@@ -40,7 +41,6 @@ from routelint.frontends.js.scope import (
 )
 from routelint.frontends.js.sinks import JsSink, JsSinks
 from routelint.frontends.js.syntax import Source, field, property_name, string_value, unwrap
-from routelint.frontends.python.http import endpoint_of_url  # one reading of raw-HTTP endpoint paths
 
 _FUNCTION_NODES = ("function_declaration", "generator_function_declaration", "function_expression", "arrow_function",
                    "method_definition", "function", "generator_function")

@@ -6,7 +6,7 @@ Layout (each module small, no import cycles):
 - evaluate.py the value evaluator (expressions -> Values), asking a `Names` table for bindings
 - symbols.py  the module's symbol table: imports, scopes, classes, functions (implements `Names`)
 - sinks.py    route sites from SDK sinks and their subclasses (sink names are data: rules/sdks/)
-- http.py     raw HTTP: endpoint from the URL, Bearer key, JSON model
+- http.py     raw HTTP: Bearer key, JSON model (the endpoint a URL names is the catalog's: catalog.urls)
 - calls.py    endpoint calls on routes
 - legacy.py   the pre-1.0 openai module globals
 - anchors.py  fix anchors (import line, os.environ names, key literals, argument insertion points)

@@ -7,7 +7,8 @@ from __future__ import annotations
 import ast
 from typing import Optional
 
-from routelint.facts import METHOD_CALL, UNKNOWN, EndpointCall, Location, Value
+from routelint.catalog.urls import endpoint_of_url
+from routelint.facts import UNKNOWN, EndpointCall, Location, Value
 from routelint.frontends.python import http
 from routelint.frontends.python.legacy import LegacyGlobals
 from routelint.frontends.python.sinks import Sinks
@@ -72,7 +73,8 @@ class EndpointCalls:
             sink = sinks.sink_of.get(route_id or "")
             endpoint = sink.method_endpoint(names[0]) if sink is not None else None
             if endpoint is not None or (route_id is None and route_ref is not None):
-                self.record(node, endpoint or METHOD_CALL + names[0], route_id, route_ref)
+                # a client of another module: the resolver asks its route's `call_methods` for the endpoint
+                self.record(node, endpoint or "", route_id, route_ref, method=None if endpoint else names[0])
             return
         if (route_id is None and route_ref is None) or len(names) < 2:
             return
@@ -86,13 +88,13 @@ class EndpointCalls:
         if url is not None and url.text is not None and "://" in url.text[:12]:
             self.sinks.request_route(node, route_id, url, keywords)  # a full URL: a request of its own
             return
-        endpoint = http.endpoint_of_url(self.sinks.catalog, url) if url is not None else None
+        endpoint = endpoint_of_url(self.sinks.catalog, url) if url is not None else None
         if endpoint is None:
             return
         self.sinks.facts.calls.append(EndpointCall(path=self.sym.path, span=self.sym.source.span(node), endpoint=endpoint,
                                                    route_id=route_id, model=http.json_model(self.sym, keywords)))
 
-    def record(self, node: ast.Call, endpoint: str, route_id: Optional[str], route_ref) -> None:
+    def record(self, node: ast.Call, endpoint: str, route_id: Optional[str], route_ref, method: Optional[str] = None) -> None:
         keywords, _ = self.sinks.arguments(node)
         model = None
         if "model" in keywords:
@@ -112,4 +114,4 @@ class EndpointCalls:
             features.append("structured-output")
         self.sinks.facts.calls.append(EndpointCall(path=self.sym.path, span=self.sym.source.span(node), endpoint=endpoint,
                                                    route_id=route_id, route_ref=route_ref, model=model,
-                                                   features=tuple(features)))
+                                                   features=tuple(features), method=method))

@@ -1,4 +1,4 @@
-"""Raw HTTP requests (requests, httpx, aiohttp, urllib): the endpoint a URL names, the key of an
+"""Raw HTTP requests (requests, httpx, aiohttp, urllib): the key of an
 `Authorization: Bearer ...` header, and the `"model"` of a JSON body.
 
 The header and the body are followed like any value: a dict literal, a name bound to one, `dict(...)`,
@@ -10,23 +10,12 @@ from __future__ import annotations
 import ast
 from typing import Optional
 
-from routelint.catalog.model import Catalog
 from routelint.facts import UNKNOWN_VALUE, Value
 from routelint.frontends.python.symbols import Symbols
 
 BEARER = "bearer "
 HEADER_PARAMS = ("headers",)
 BODY_PARAMS = ("json", "data", "content")
-
-
-def endpoint_of_url(catalog: Catalog, url: Value) -> Optional[str]:
-    if url.text is None:
-        return None
-    path = url.text.split("?", 1)[0].rstrip("/")
-    for suffix, endpoint in sorted(catalog.endpoint_paths.items(), key=lambda item: -len(item[0])):
-        if path.endswith(suffix):
-            return endpoint
-    return None
 
 
 MAX_NAME_HOPS = 4

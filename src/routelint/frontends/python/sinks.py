@@ -9,6 +9,7 @@ import ast
 from typing import Optional
 
 from routelint.catalog.model import Catalog
+from routelint.catalog.urls import endpoint_of_url
 from routelint.facts import (
     CONSUMER_HTTP,
     CONSUMER_NATIVE,
@@ -393,7 +394,7 @@ class Sinks:
             consumer=CONSUMER_HTTP if sink.kind in ("http", "http-client") else "sdk",
             default_endpoint=self.endpoint_of(sink, keywords),
             api_key_span=self._written_at(key_node),
-            methods=sink.methods,
+            call_methods=dict(sink.methods),
         )
         if prefix is not None:
             site.implied_provider = prefix.provider
@@ -410,7 +411,7 @@ class Sinks:
             site.api_key, header = http.bearer_key(self.sym, keywords)
             site.api_key_span = self._written_at(header)
         if sink.kind == "http":
-            site.endpoint = http.endpoint_of_url(self.catalog, base)
+            site.endpoint = endpoint_of_url(self.catalog, base)
             if model is None:
                 site.model = http.json_model(self.sym, keywords)
         return site
@@ -425,7 +426,7 @@ class Sinks:
                          sdk=client.sdk if client else "http", base_url=url, consumer=CONSUMER_HTTP,
                          api_key=api_key if header is not None or client is None else client.api_key,
                          api_key_span=self._written_at(header) if header is not None else client.api_key_span if client else None,
-                         endpoint=http.endpoint_of_url(self.catalog, url), model=http.json_model(self.sym, keywords))
+                         endpoint=endpoint_of_url(self.catalog, url), model=http.json_model(self.sym, keywords))
         self.facts.routes.append(site)
 
     def _written_at(self, node: Optional[ast.AST]) -> Optional[Span]:
