@@ -14,6 +14,7 @@ import click
 from routelint import __version__
 from routelint.color import CHOICES as COLOR_CHOICES
 from routelint.exit_codes import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
+from routelint.schema import RulesDataError
 from routelint.exit_codes import fail as _fail
 
 
@@ -282,6 +283,9 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     except KeyboardInterrupt:
         click.echo("routelint: interrupted", err=True)
         sys.exit(130)
+    except RulesDataError as exc:  # a malformed file under rules/: which file, which key, what is allowed
+        click.echo(f"routelint: {exc}", err=True)
+        sys.exit(EXIT_ERROR)
     except Exception as exc:  # a traceback in front of a user is a bug: say what happened in one line
         from routelint.redact import redact
 

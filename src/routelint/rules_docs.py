@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Optional
 
 from routelint.data import load_toml, rules_dir, tomllib
+from routelint.schema import ensure_valid
 
 SECTIONS = (
     ("what_it_does", "What it does"),
@@ -71,6 +72,7 @@ def _example(raw: dict, index: int) -> Example:
 
 
 def load_rule(path: Path) -> RuleDoc:
+    ensure_valid(path.parent.parent)
     data = load_toml(path)
     return RuleDoc(
         code=data["code"],
@@ -111,6 +113,7 @@ class RuleMeta:
 def rule_meta() -> dict[str, RuleMeta]:
     """Code, name, severity and summary of every rule, read from the top of each rule file only:
     a run needs these, not the docs and examples below them (which cost far more to parse)."""
+    ensure_valid(rules_dir())
     metas = {}
     for path in sorted((rules_dir() / "checks").glob("RL*.toml")):
         text = path.read_text(encoding="utf-8")

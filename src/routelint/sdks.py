@@ -40,8 +40,7 @@ from pathlib import Path
 from typing import Optional
 
 from routelint.data import load_toml, rules_dir
-
-SINK_KINDS = ("client", "call", "router", "model", "install", "wrap", "http", "http-client")
+from routelint.schema import RulesDataError, ensure_valid
 
 
 @dataclass(frozen=True)
@@ -140,22 +139,15 @@ class SdkCatalog:
         return entries.get(value.lower()) or entries.get(value.lower().replace("-", "_"))
 
 
-def _triple(raw: Optional[dict], keys: tuple[str, str, str], where: str) -> Optional[tuple[str, str, str]]:
-    if raw is None:
-        return None
-    try:
-        return tuple(str(raw[key]) for key in keys)  # type: ignore[return-value]
-    except KeyError as exc:
-        raise ValueError(f"{where}: missing {exc.args[0]!r}") from None
+def _triple(raw: Optional[dict], keys: tuple[str, str, str]) -> Optional[tuple[str, str, str]]:
+    return None if raw is None else tuple(str(raw[key]) for key in keys)  # type: ignore[return-value]
 
 
-def _sink(sdk: str, raw: dict, where: str) -> Sink:
-    kind = raw.get("kind")
-    if kind not in SINK_KINDS:
-        raise ValueError(f"{where}: sink kind must be one of {SINK_KINDS}, not {kind!r}")
+def _sink(sdk: str, raw: dict) -> Sink:
+    """One `[[sinks]]` table; its keys and kinds were checked by rules/schema/sdks.schema.json."""
     return Sink(
         sdk=sdk,
-        kind=kind,
+        kind=raw["kind"],
         names=tuple(raw["names"]),
         base_url=tuple(raw.get("base_url", raw.get("url", ()))),
         base_url_position=raw.get("url_position", raw.get("base_url_position")),
@@ -168,8 +160,8 @@ def _sink(sdk: str, raw: dict, where: str) -> Sink:
         api_key_env=tuple(raw.get("api_key_env", ())),
         base_is_root=bool(raw.get("base_is_root", False)),
         default_endpoint=raw.get("default_endpoint"),
-        switch=_triple(raw.get("switch"), ("call", "value", "endpoint"), where),
-        endpoint_param=_triple(raw.get("endpoint_param"), ("name", "value", "endpoint"), where),
+        switch=_triple(raw.get("switch"), ("call", "value", "endpoint")),
+        endpoint_param=_triple(raw.get("endpoint_param"), ("name", "value", "endpoint")),
         model_prefixes=raw.get("model_prefixes"),
         list_param=raw.get("list_param"),
         params_key=raw.get("params_key"),
@@ -181,6 +173,7 @@ def _sink(sdk: str, raw: dict, where: str) -> Sink:
 
 
 def load_sdks(directory: Optional[Path] = None) -> SdkCatalog:
+    ensure_valid(directory or rules_dir())
     root = (directory or rules_dir()) / "sdks"
     catalog = SdkCatalog(sinks={}, legacy=[], markers=())
     markers: list[str] = []
@@ -203,8 +196,8 @@ def load_sdks(directory: Optional[Path] = None) -> SdkCatalog:
         reexports.update(data.get("reexports", {}))
         if data.get("language", "python") != "python":
             continue  # another language's sinks (JS/TS: routelint.frontends.js.sinks); markers still count
-        for index, raw in enumerate(data.get("sinks", [])):
-            sink = _sink(sdk, raw, f"{path} sink #{index + 1}")
+        for raw in data.get("sinks", []):
+            sink = _sink(sdk, raw)
             for name in sink.names:
                 catalog.sinks[name] = sink
         for table, entries in data.get("prefixes", {}).items():
@@ -241,7 +234,8 @@ def load_sdks(directory: Optional[Path] = None) -> SdkCatalog:
         catalog.inferred[table] = tuple(sorted(starts, key=lambda item: -len(item[0])))
         unknown = [prefix for _, prefix in starts if prefix not in catalog.prefixes.get(table, {})]
         if unknown:
-            raise ValueError(f"inferred.{table} names prefixes the table does not have: {', '.join(sorted(set(unknown)))}")
+            raise RulesDataError(f"{root}: inferred.{table} names prefixes the table does not have: "
+                                 f"{', '.join(sorted(set(unknown)))}")
     return catalog
 
 

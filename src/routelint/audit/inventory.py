@@ -23,6 +23,7 @@ from routelint.facts import ENV, LITERAL, ORIGIN_CONFIG, ORIGIN_ENV_FILE, UNKNOW
 from routelint.project import Route
 from routelint.redact import mask, redact
 from routelint.run_result import RunResult
+from routelint.schema import ensure_valid
 
 
 
@@ -51,6 +52,7 @@ class ChecklistRules:
 
 @lru_cache(maxsize=1)
 def checklist_rules() -> ChecklistRules:
+    ensure_valid(rules_dir())
     data = load_toml(rules_dir() / "audit" / "checklist.toml")
     features = tuple(
         Feature(

@@ -8,29 +8,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
-from routelint.catalog.model import KINDS, Catalog, KeyPattern, Provider
+from routelint.catalog.model import Catalog, KeyPattern, Provider
 from routelint.data import load_toml, rules_dir, tomllib
+from routelint.schema import RulesDataError, ensure_valid, validate
 
 
-class CatalogError(ValueError):
+class CatalogError(RulesDataError):
     """A catalog file is malformed; the message names the file and the key."""
-
-
-_TOP_KEYS = {"id", "name", "kind", "docs", "checked", "sources", "notes", "base_url", "keys", "models", "endpoints"}
-_SECTION_KEYS = {
-    "base_url": {"canonical", "hosts", "path", "path_optional", "env", "fix_env", "local_ports", "local_names"},
-    "keys": {"env", "fix_env", "accepts_from", "patterns"},
-    "models": {"style", "hint", "serves", "owned", "owned_everywhere", "serves_any", "strip_prefix", "known", "confirm", "vendor",
-               "closed", "namespace"},
-    "endpoints": {"unsupported"},
-}
-_PATTERN_KEYS = {"id", "regex", "prefix", "min_entropy", "needs_context", "context"}
-
-
-def _check_keys(where: str, table: dict, allowed: set[str]) -> None:
-    unknown = sorted(set(table) - allowed)
-    if unknown:
-        raise CatalogError(f"{where}: unknown key {unknown[0]!r} (allowed: {', '.join(sorted(allowed))})")
 
 
 def _regexes(where: str, items: Iterable[str]) -> tuple[re.Pattern[str], ...]:
@@ -43,28 +27,17 @@ def _regexes(where: str, items: Iterable[str]) -> tuple[re.Pattern[str], ...]:
     return tuple(compiled)
 
 
-def provider_from_table(data: dict[str, Any], where: str) -> Provider:
-    """Build a Provider from one parsed TOML table (a catalog file or a user's config entry)."""
-    _check_keys(where, data, _TOP_KEYS)
-    for section, allowed in _SECTION_KEYS.items():
-        if not isinstance(data.get(section, {}), dict):
-            raise CatalogError(f"{where}: [{section}] must be a table")
-        _check_keys(f"{where} [{section}]", data.get(section, {}), allowed)
-    for key in ("id", "name", "kind"):
-        if not isinstance(data.get(key), str) or not data[key]:
-            raise CatalogError(f"{where}: {key!r} is required and must be a string")
-    if data["kind"] not in KINDS:
-        raise CatalogError(f"{where}: kind must be one of {', '.join(KINDS)}, not {data['kind']!r}")
+def provider_from_table(data: dict[str, Any], where: str, validated: bool = False) -> Provider:
+    """Build a Provider from one parsed TOML table (a catalog file or a user's config entry), checked
+    against rules/schema/providers.schema.json unless it was (`validated`: a shipped file)."""
+    if not validated:
+        validate("providers", data, where, CatalogError)
     base = data.get("base_url", {})
     keys = data.get("keys", {})
     models = data.get("models", {})
     patterns = []
     for index, raw in enumerate(keys.get("patterns", [])):
-        pwhere = f"{where} [[keys.patterns]] #{index + 1}"
-        _check_keys(pwhere, raw, _PATTERN_KEYS)
-        if "regex" not in raw:
-            raise CatalogError(f"{pwhere}: 'regex' is required")
-        (regex,) = _regexes(pwhere, [raw["regex"]])
+        (regex,) = _regexes(f"{where}: keys.patterns[{index}]", [raw["regex"]])
         patterns.append(
             KeyPattern(
                 id=raw.get("id", f"{data['id']}-{index + 1}"),
@@ -96,13 +69,13 @@ def provider_from_table(data: dict[str, Any], where: str) -> Provider:
         key_patterns=tuple(patterns),
         accepts_key_from=tuple(keys.get("accepts_from", [])),
         model_style=models.get("style", "any"),
-        serves=_regexes(f"{where} [models] serves", models.get("serves", [])),
-        owned=_regexes(f"{where} [models] owned", models.get("owned", [])),
-        owned_everywhere=_regexes(f"{where} [models] owned_everywhere", models.get("owned_everywhere", [])),
+        serves=_regexes(f"{where}: models.serves", models.get("serves", [])),
+        owned=_regexes(f"{where}: models.owned", models.get("owned", [])),
+        owned_everywhere=_regexes(f"{where}: models.owned_everywhere", models.get("owned_everywhere", [])),
         serves_any=bool(models.get("serves_any", False)),
         strip_prefix=models.get("strip_prefix", ""),
         known_models=tuple(models.get("known", [])),
-        confirm=_regexes(f"{where} [models] confirm", models.get("confirm", [])),
+        confirm=_regexes(f"{where}: models.confirm", models.get("confirm", [])),
         model_hint=models.get("hint", ""),
         model_vendor=models.get("vendor"),
         closed_list=_closed_list(where, models),
@@ -115,23 +88,20 @@ def _closed_list(where: str, models: dict) -> bool:
     """`closed = true` needs the list it closes: a provider cannot document a closed list of nothing."""
     closed = bool(models.get("closed", False))
     if closed and not models.get("known"):
-        raise CatalogError(f"{where}: [models] closed = true needs the documented list in 'known'")
+        raise CatalogError(f"{where}: models.closed = true needs the documented list in 'known'")
     return closed
 
 
 @lru_cache(maxsize=4)
 def _shipped(root: Path) -> tuple[dict[str, Provider], dict[str, Any], bytes]:
-    """The provider files and shared vocabulary under `root`, parsed once per process."""
+    """The provider files and shared vocabulary under `root`, validated and parsed once per process."""
+    ensure_valid(root)
     digest = hashlib.sha256()
     providers: dict[str, Provider] = {}
     for path in sorted((root / "providers").glob("*.toml")):
         raw_bytes = path.read_bytes()
         digest.update(path.name.encode() + b"\0" + raw_bytes)
-        try:
-            data = tomllib.loads(raw_bytes.decode("utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise CatalogError(f"{path}: {exc}") from None
-        provider = provider_from_table(data, str(path))
+        provider = provider_from_table(tomllib.loads(raw_bytes.decode("utf-8")), str(path), validated=True)
         if provider.id in providers:
             raise CatalogError(f"{path}: duplicate provider id {provider.id!r}")
         providers[provider.id] = provider

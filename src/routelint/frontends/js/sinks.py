@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import Optional
 
 from routelint.data import load_toml, rules_dir
+from routelint.schema import ensure_valid
 
 JS_LANGUAGE = "javascript"
-KINDS = ("client", "provider", "http", "http-client")
 
 
 @dataclass(frozen=True)
@@ -69,15 +69,13 @@ class JsSinks:
     modules: frozenset[str]  # module specifiers any sink comes from
 
 
-def _sink(sdk: str, raw: dict, where: str) -> JsSink:
-    kind = raw.get("kind")
-    if kind not in KINDS:
-        raise ValueError(f"{where}: sink kind must be one of {KINDS}, not {kind!r}")
+def _sink(sdk: str, raw: dict) -> JsSink:
+    """One `[[sinks]]` table; its keys and kinds were checked by rules/schema/sdks.schema.json."""
     version = raw.get("version")
     flag = raw.get("endpoint_flag")
     return JsSink(
         sdk=sdk,
-        kind=kind,
+        kind=raw["kind"],
         names=tuple(raw["names"]),
         options=int(raw.get("options", 0)),
         base_url=tuple(raw.get("base_url", ())),
@@ -104,14 +102,15 @@ def _sink(sdk: str, raw: dict, where: str) -> JsSink:
 
 
 def load_js_sinks(directory: Optional[Path] = None) -> JsSinks:
+    ensure_valid(directory or rules_dir())
     root = (directory or rules_dir()) / "sdks"
     sinks: dict[str, JsSink] = {}
     for path in sorted(root.glob("*.toml")):
         data = load_toml(path)
         if data.get("language") != JS_LANGUAGE:
             continue
-        for index, raw in enumerate(data.get("sinks", [])):
-            sink = _sink(data["id"], raw, f"{path} sink #{index + 1}")
+        for raw in data.get("sinks", []):
+            sink = _sink(data["id"], raw)
             for name in sink.names:
                 sinks[name] = sink
     modules = frozenset(name.split("#", 1)[0] for name in sinks)
