@@ -40,6 +40,17 @@ def write_example(root: Path, example) -> None:
         target.write_text(text, encoding="utf-8")
 
 
+def assert_fixed_texts(code: str, example, texts: dict[str, str]) -> None:
+    """After `--fix --unsafe-fixes` on an invalid example: every file the fix changed has its expected
+    text stated in the example (`fixed` is mandatory wherever a fix is emitted), and it matches."""
+    changed = sorted(name for name, text in texts.items() if text != example.files[name])
+    unstated = [name for name in changed if name not in example.fixed]
+    assert not unstated, (f"{code} {example.name!r}: the fix changes {', '.join(unstated)}; state the fixed text "
+                          f"(`fixed`) in rules/checks/{code}.toml after reviewing it")
+    for name, expected in example.fixed.items():
+        assert texts[name] == expected, f"{code} {example.name!r}: fixed text of {name}"
+
+
 def run_cli(*args: str, cwd: Path | None = None):
     runner = CliRunner()
     old = os.getcwd()

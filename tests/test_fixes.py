@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DEMO_APP, GEMINI_KEY, OPENROUTER_KEY, run_cli, write_example, write_tree
+from conftest import DEMO_APP, GEMINI_KEY, OPENROUTER_KEY, assert_fixed_texts, run_cli, write_example, write_tree
 
 from routelint import fix_passes, fixer
 from routelint.config import discover_config
@@ -575,8 +575,7 @@ def test_rule_example_fix_parses_and_is_idempotent(tmp_path, code, example):
     texts = {name: read(tmp_path, name) for name in example.files}
     for name in parsed:
         ast.parse(texts[name])
-    for name, expected in example.fixed.items():
-        assert texts[name] == expected, f"{code} {example.name!r}: fixed text of {name}"
+    assert_fixed_texts(code, example, texts)
     second = run_cli("check", "--fix", "--unsafe-fixes", "--select", code, "--jobs", "1", ".", cwd=tmp_path)
     assert "0 fixed" in second.stderr
     assert {name: read(tmp_path, name) for name in example.files} == texts

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import DEMO_APP, GEMINI_KEY, OPENROUTER_KEY, run_cli, write_tree
+from conftest import DEMO_APP, GEMINI_KEY, OPENROUTER_KEY, assert_fixed_texts, run_cli, write_tree
 
 from routelint import fixer
 from routelint.config import ConfigError, discover_config
@@ -534,8 +534,7 @@ def test_config_rule_example_fix_parses_is_idempotent_and_matches_fixed(tmp_path
     texts = {name: read(tmp_path, name) for name in example.files}
     for name in parsed:
         assert fixer.parses(name, texts[name]) is None, name
-    for name, expected in example.fixed.items():
-        assert texts[name] == expected, f"{code} {example.name!r}: fixed text of {name}"
+    assert_fixed_texts(code, example, texts)
     second = run_cli("check", "--fix", "--unsafe-fixes", "--select", code, "--jobs", "1", ".", cwd=tmp_path)
     assert "0 fixed" in second.stderr
     assert {name: read(tmp_path, name) for name in example.files} == texts

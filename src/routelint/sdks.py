@@ -21,6 +21,8 @@ adding them never changes what an older evaluator finds):
   sends a request, and the endpoint it calls (`llm.invoke(...)`, `generator.run(...)`);
 - `provider_param` + `provider_table`: a parameter that names the provider (`model_provider="openai"`,
   a config entry's `"api_type": "google"`), read like a model prefix of that table;
+- `api_key_object`: the key parameter takes an object that reads the key (Haystack's `Secret`), not
+  the key text, so no fix passes it a plain `os.environ[...]`;
 - `entry_kwargs`: a router whose own keywords form one entry when the list parameter is absent
   (AG2's `LLMConfig(model=..., base_url=...)`); `list_param` may be a dotted path into a dict
   argument (`llm_config.config_list`).
@@ -83,6 +85,7 @@ class Sink:
     provider_param: Optional[str] = None
     provider_table: Optional[str] = None
     entry_kwargs: bool = False
+    api_key_object: bool = False
 
     def method_endpoint(self, name: str) -> Optional[str]:
         """The endpoint `obj.<name>(...)` calls on what this sink returns, if it sends a request."""
@@ -169,6 +172,7 @@ def _sink(sdk: str, raw: dict) -> Sink:
         provider_param=raw.get("provider_param"),
         provider_table=raw.get("provider_table"),
         entry_kwargs=bool(raw.get("entry_kwargs", False)),
+        api_key_object=bool(raw.get("api_key_object", False)),
     )
 
 

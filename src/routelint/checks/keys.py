@@ -6,7 +6,7 @@ import hashlib
 from dataclasses import replace
 from typing import Iterator, Optional
 
-from routelint.catalog.keys import fits_context_pattern, is_template_text, looks_like_env_var_name
+from routelint.catalog.keys import fits_context_pattern, is_template_text, looks_like_env_var_name, public_prefix
 from routelint.catalog.ownership import KeyOwner, key_owner
 from routelint.checks.base import CheckContext, diagnostic, provenance, site_of
 from routelint.checks import config_fixes, fixes
@@ -114,7 +114,9 @@ def _route_key_fix(ctx: CheckContext, route: Route, where: Location):
         return None  # an env lookup without default: `where` is the whole lookup expression
     elif key.env_var == variable:
         return None  # already the provider's variable: the value it holds is wrong, not the name
-    elif key.name_literal is not None and key.name_literal[0].path == where.path:
+    # a framework's public prefix stays (`import.meta.env.VITE_...`: without it the bundle reads nothing)
+    variable = public_prefix(ctx.catalog, key.env_var or "") + variable
+    if key.name_literal is not None and key.name_literal[0].path == where.path:
         # keep the lookup's form (getenv, environ.get, decouple...): change only the variable name
         name_loc, quote = key.name_literal
         renamed = fixes.replace_literal(ctx, fixes.Value(fixes.LITERAL, text=key.env_var, loc=name_loc, quote=quote),

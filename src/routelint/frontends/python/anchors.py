@@ -83,7 +83,10 @@ def key_literal(source: SourceText, node: ast.Constant) -> Optional[tuple[Span, 
 def argument_insert(source: SourceText, call: ast.Call, param: str) -> Optional[tuple[Span, str, str, str]]:
     """Where a keyword argument goes: right after the last argument (after the parentheses around
     it, before its comma if any), on a new line after the trailing comma of a one-per-line call, or
-    right before `)` of an empty call. (span, text before, `param=`, text after)."""
+    right before `)` of an empty call. (span, text before, `param=`, text after). None when the call
+    splats a dict (`**kwargs`): the argument may arrive through it, and passing it twice is a TypeError."""
+    if any(keyword.arg is None for keyword in call.keywords):
+        return None
     end = source.span(call)
     items: list[ast.AST] = [*call.args, *call.keywords]
     if not items:

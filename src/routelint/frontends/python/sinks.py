@@ -401,7 +401,7 @@ class Sinks:
             if prefix.native:
                 site.consumer = CONSUMER_NATIVE
                 site.native_label = prefix.label
-        if key_node is None and sink.api_key and not elsewhere:
+        if key_node is None and sink.api_key and not elsewhere and not sink.api_key_object:
             site.key_arg_insert = argument_insert(self.sym.source, call, sink.api_key[0])
         if sink.base_is_root:
             site.consumer = "root"
