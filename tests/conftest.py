@@ -67,6 +67,11 @@ def run_json(*args: str, cwd: Path | None = None) -> tuple[int, dict]:
     return result.exit_code, json.loads(result.stdout)  # warnings go to stderr
 
 
+def pytest_addoption(parser) -> None:
+    parser.addoption("--update-snapshots", action="store_true", default=False,
+                     help="rewrite tests/snapshots/<CODE>.txt from what routelint prints now (review the diff)")
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _user_cache(tmp_path_factory):
     """The CLI caches facts in the per-user cache directory: the suite uses its own, never the home's."""

@@ -467,7 +467,7 @@ def test_exit_codes_and_summary_line(tmp_path):
                 ".chat.completions.create(model='gpt-4o-mini', messages=[])\n"})
     first = fix_tree(tmp_path)
     assert first.exit_code == 1  # an unfixed error (RL301 behind --unsafe-fixes) remains
-    assert "3 fixed, 1 remaining (1 have unsafe fixes available behind --unsafe-fixes)" in first.stderr
+    assert "3 fixed, 1 remaining (1 hidden fix can be enabled with `--unsafe-fixes`)" in first.stderr
     second = fix_tree(tmp_path, "--unsafe-fixes", "--exit-non-zero-on-fix")
     assert second.exit_code == 1 and "1 fixed, 0 remaining" in second.stderr  # clean, but a fix was applied
     third = fix_tree(tmp_path, "--unsafe-fixes", "--exit-non-zero-on-fix")

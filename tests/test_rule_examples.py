@@ -3,7 +3,8 @@
 An example is written into a fresh directory together with a `pyproject.toml` holding `[tool.routelint]`
 (plus the example's own config); the engine runs on that directory with the config discovered from it,
 and the (path, line) of every diagnostic of the example's rule must equal the expectation exactly:
-the listed lines for an invalid example, nothing for a valid one. Other rules may fire too.
+the listed lines for an invalid example, nothing for a valid one. Other rules may fire too. What the
+example's findings print is pinned by its section of tests/snapshots/<CODE>.txt (see tests/snapshot.py).
 
 The keys in the examples are random strings generated offline in the providers' formats; none is real.
 """
@@ -16,6 +17,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+import snapshot
 from conftest import write_example
 
 from routelint.cli import cli
@@ -24,10 +26,6 @@ from routelint.engine import run
 from routelint.rules_docs import SECTIONS, Example, RuleDoc, all_rules
 
 MIN_EXAMPLES = 3
-
-# Examples the engine does not handle yet, keyed "CODE:example name" -> why. Each is an
-# xfail(strict=True), so fixing the engine turns it into a failure that asks for the entry's removal.
-KNOWN_GAPS: dict[str, str] = {}  # "CODE:example name" -> why the engine does not meet it yet
 
 
 def _example_id(code: str, kind: str, index: int, example: Example) -> str:
@@ -39,27 +37,39 @@ def _cases():
     for code, doc in all_rules().items():
         for kind, examples in (("invalid", doc.invalid), ("valid", doc.valid)):
             for index, example in enumerate(examples):
-                case_id = _example_id(code, kind, index, example)
-                gap = KNOWN_GAPS.get(f"{code}:{example.name}")
-                marks = [pytest.mark.xfail(strict=True, reason=gap)] if gap else []
-                yield pytest.param(code, kind, example, id=case_id, marks=marks)
+                yield pytest.param(code, kind, index, example, id=_example_id(code, kind, index, example))
 
 
 def _relative(root: Path, path: str) -> str:
     return os.path.relpath(path, str(root)).replace(os.sep, "/")
 
 
-@pytest.mark.parametrize(("code", "kind", "example"), list(_cases()))
-def test_example(tmp_path: Path, code: str, kind: str, example: Example) -> None:
+@pytest.mark.parametrize(("code", "kind", "index", "example"), list(_cases()))
+def test_example(tmp_path: Path, request, code: str, kind: str, index: int, example: Example) -> None:
     write_example(tmp_path, example)
     config = discover_config(str(tmp_path))
-    result = run([str(tmp_path)], config)
+    result = run([str(tmp_path)], config, jobs=1)
     found = sorted((_relative(tmp_path, d.path), d.span.line) for d in result.diagnostics if d.code == code)
     expected = sorted(example.expect) if kind == "invalid" else []
     if kind == "invalid":
         assert example.expect, f"{code} invalid example {example.name!r} expects no finding"
     report = "\n".join(f"  {d.path}:{d.span.line}:{d.span.column} {d.code} {d.message}" for d in result.diagnostics)
     assert found == expected, f"{code} {kind} example {example.name!r}: all diagnostics:\n{report}"
+    doc = all_rules()[code]
+    snapshot.check(doc, snapshot.header(kind, index, example), snapshot.render(result, code, tmp_path, example),
+                   snapshot.updating(request.config))
+
+
+@pytest.mark.parametrize("code", sorted(all_rules()))
+def test_snapshot_file_has_one_section_per_example(request, code: str) -> None:
+    doc = all_rules()[code]
+    sections = snapshot.read(code)
+    stale = sorted(set(sections) - set(snapshot.headers(doc)))
+    if stale and snapshot.updating(request.config):
+        snapshot.write(doc, sections)
+        return
+    assert not stale, f"tests/snapshots/{code}.txt has sections of examples that no longer exist: {stale}"
+    assert list(sections) == [head for head in snapshot.headers(doc) if head in sections], "sections out of order"
 
 
 @pytest.mark.parametrize("code", sorted(all_rules()))
@@ -86,8 +96,3 @@ def test_rule_command_prints_every_section(code: str) -> None:
         assert f"## {title}" in result.output, f"{code}: `routelint rule` misses {title!r}"
         first_line = doc.sections[key].splitlines()[0]
         assert first_line in result.output
-
-
-def test_known_gaps_name_real_examples() -> None:
-    ids = {f"{code}:{example.name}" for code, doc in all_rules().items() for example in doc.invalid + doc.valid}
-    assert set(KNOWN_GAPS) <= ids, sorted(set(KNOWN_GAPS) - ids)

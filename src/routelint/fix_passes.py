@@ -16,6 +16,7 @@ from routelint.engine import run
 from routelint.fixer import MAX_PASSES, FixOutcome, _fix_key, applicable, fix_pass
 from routelint.options import RunOptions
 from routelint.run_result import RunResult
+from routelint.wording import plural
 
 
 def fix(paths: Sequence[str], options: Union[RunOptions, Config], *, write: bool = True,
@@ -52,8 +53,8 @@ def fix(paths: Sequence[str], options: Union[RunOptions, Config], *, write: bool
 def summary(outcome: FixOutcome, unsafe: bool) -> str:
     remaining = outcome.result.diagnostics
     behind = 0 if unsafe else sum(1 for d in remaining if d.fix is not None and d.fix.edits and d.fix.applicability == UNSAFE)
-    return (f"{outcome.fixed} fixed, {len(remaining)} remaining "
-            f"({behind} have unsafe fixes available behind --unsafe-fixes)")
+    hidden = f" ({plural(behind, 'hidden fix', 'hidden fixes')} can be enabled with `--unsafe-fixes`)" if behind else ""
+    return f"{outcome.fixed} fixed, {len(remaining)} remaining{hidden}"
 
 
 def from_cli(paths: Sequence[str], options: RunOptions, result: RunResult, *, diff: bool, out, err):

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from routelint.catalog.model import Catalog, Provider
+from routelint.wording import with_article
 
 NOT_SERVED = "not-served"  # the provider's naming rules rule the ID out
 UNCONFIRMED = "unconfirmed"  # the ID has the provider's shape, but nothing confirms it is served
@@ -81,7 +82,7 @@ def judge_model(catalog: Catalog, provider: Optional[Provider], model_id: str) -
     if not provider.is_router:
         owner = _owner(catalog, model, provider, everywhere=False)
         if owner is not None and not any(pattern.search(model) for pattern in provider.serves):
-            return ModelVerdict(NOT_SERVED, f"{model!r} is a {owner.name} model; {provider.name} does not serve it")
+            return ModelVerdict(NOT_SERVED, f"{model!r} is {with_article(owner.name)} model; {provider.name} does not serve it")
         if provider.closed_list:
             return _judge_listed(catalog, provider, model)
         return None

@@ -139,7 +139,7 @@ def sdk_base_url_problems(catalog: Catalog, text: str, provider: Optional[Provid
             return []  # starts with an interpolation: the scheme and host are not ours to judge
         if _HOLE_RE.sub("", text).strip() == "":
             return []
-        return [UrlProblem(f"{_quote(text)} is not a URL (no scheme and host)", None)]
+        return [UrlProblem("is not a URL (no scheme and host)", None)]  # the message quotes the text already
     problems: list[UrlProblem] = []
     local = provider.is_local if provider else is_local_host(info.host)
     suggestion = suggest_base_url(catalog, info, provider)
@@ -196,6 +196,3 @@ def suggest_base_url(catalog: Catalog, info: UrlInfo, provider: Optional[Provide
     result = f"{scheme}://{netloc}{path.rstrip('/')}{trailing}"
     return None if result == info.text.strip() else result
 
-
-def _quote(text: str) -> str:
-    return repr(text if len(text) <= 60 else text[:57] + "...")

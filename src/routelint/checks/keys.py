@@ -14,6 +14,7 @@ from routelint.diagnostics import Diagnostic
 from routelint.facts import ENV, LITERAL, Location, ORIGIN_ENV_FILE, SecretCandidate
 from routelint.project import Route
 from routelint.redact import mask
+from routelint.wording import one_of, with_article
 
 UNKNOWN_PROVIDER = "unknown"  # RL202's provider for a key of no known format feeding no known route
 
@@ -26,7 +27,7 @@ def secret_identity(text: str) -> str:
 def _describe(ctx: CheckContext, route: Route, owner: KeyOwner) -> str:
     """How the message names the key: by its format (masked) or by the variable it is read from."""
     if owner.by_value:
-        return f"a {ctx.catalog.name(owner.provider)} key ({mask(route.key.text or '')})"
+        return f"{with_article(ctx.catalog.name(owner.provider))} key ({mask(route.key.text or '')})"
     return f"the key from {owner.variable}"
 
 
@@ -62,7 +63,7 @@ def key_route_mismatch(ctx: CheckContext) -> Iterator[Diagnostic]:
                                    ("client", site_of(route)))
         if defined != where and all(loc != defined for _, loc in related):
             related.insert(0, ("key at", defined))  # the definition in this file: still where to look
-        expected = ", ".join(provider.key_env) or "its own key"
+        expected = one_of(provider.key_env) or "its own key"
         fix = _route_key_fix(ctx, route, defined)
         yield diagnostic(
             ctx,

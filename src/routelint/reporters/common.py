@@ -7,6 +7,7 @@ from collections import Counter
 from routelint.diagnostics import SAFE, UNSAFE, Diagnostic
 from routelint.redact import redact
 from routelint.run_result import RunResult
+from routelint.wording import plural  # noqa: F401 (reporters and the audit use it from here)
 
 
 def message(result: RunResult, diagnostic: Diagnostic) -> str:
@@ -74,11 +75,6 @@ def fix_hint(diagnostics, unsafe: bool = False) -> str:
     if hidden:
         hint += f" ({plural(hidden, 'hidden fix', 'hidden fixes')} can be enabled with `--unsafe-fixes`)"
     return hint + "."
-
-
-def plural(count: int, noun: str, nouns: str = "") -> str:
-    """'1 file', '2 files', '0 files'; `nouns` for irregular plurals ('1 fix', '2 fixes')."""
-    return f"{count} {noun}" if count == 1 else f"{count} {nouns or noun + 's'}"
 
 
 def fix_note(result: RunResult, diagnostic: Diagnostic) -> str:
