@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 from click.testing import CliRunner
@@ -13,6 +15,9 @@ from routelint.cli import cli
 
 REPO = Path(__file__).resolve().parent.parent
 DEMO_APP = REPO / "fixtures" / "demo-app"
+# the fixture trees tests run on, named here rather than listed from disk: a stray folder written
+# into fixtures/ (a cache) must fail a test, not become a new parametrized case
+FIXTURE_TREES = ("config", "cross-module", "demo-app")
 
 # Fake keys with a real key's shape and entropy (generated once, never valid anywhere)
 GEMINI_KEY = "AIza84ekLPCLn0SFqZYVVA-jEnTYGUHe1Ldw6Rx"
@@ -51,15 +56,23 @@ def assert_fixed_texts(code: str, example, texts: dict[str, str]) -> None:
         assert texts[name] == expected, f"{code} {example.name!r}: fixed text of {name}"
 
 
-def run_cli(*args: str, cwd: Path | None = None):
-    runner = CliRunner()
+@contextmanager
+def working_directory(cwd: Path | None) -> Iterator[None]:
+    """The one place the suite changes the working directory, for in-process runs whose relative paths
+    (arguments, printed paths, config discovery) start there; always restored. Subprocesses get `cwd=`
+    instead, and nothing runs with a working directory inside the repository's fixtures/."""
     old = os.getcwd()
     if cwd is not None:
         os.chdir(cwd)
     try:
-        return runner.invoke(cli, list(args), catch_exceptions=False)
+        yield
     finally:
         os.chdir(old)
+
+
+def run_cli(*args: str, cwd: Path | None = None, input: bytes | str | None = None):
+    with working_directory(cwd):
+        return CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
 
 
 def run_json(*args: str, cwd: Path | None = None) -> tuple[int, dict]:
@@ -82,6 +95,25 @@ def _user_cache(tmp_path_factory):
         os.environ.pop("XDG_CACHE_HOME", None)
     else:
         os.environ["XDG_CACHE_HOME"] = previous
+
+
+def _tree_state(root: Path) -> dict[str, tuple[int, int]]:
+    return {str(path.relative_to(root)): (path.stat().st_size, path.stat().st_mtime_ns)
+            for path in root.rglob("*") if path.is_file() or path.is_symlink()}
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _read_only_repository_data():
+    """The suite writes nothing into fixtures/ or rules/ (no cache, no fixed file, no stray folder):
+    tests work on copies in tmp_path. Checked once around the whole session."""
+    roots = [REPO / "fixtures", REPO / "rules"]
+    before = [_tree_state(root) for root in roots]
+    yield
+    for root, state in zip(roots, before):
+        after = _tree_state(root)
+        changed = sorted(set(before_key for before_key in state if state[before_key] != after.get(before_key))
+                         | (set(after) - set(state)))
+        assert not changed, f"the test session wrote into {root.name}/: {changed[:10]}"
 
 
 @pytest.fixture

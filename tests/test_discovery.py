@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import GEMINI_KEY, run_cli, run_json, write_tree
+from conftest import GEMINI_KEY, run_cli, run_json, working_directory, write_tree
 from routelint.config import Config
 from routelint.discover import SKIP_DIRS, Discovery
 from routelint.engine import run
@@ -180,15 +180,11 @@ def test_an_empty_pyvenv_cfg_is_not_a_virtualenv(tmp_path):
 
 def test_discovery_warnings_reach_the_result(tmp_path):
     root = write_tree(tmp_path, {"pyproject.toml": '[tool.routelint]\nextend-exclude = ["gen"]\n', "gen/app.py": GEMINI_CLIENT})
-    old = os.getcwd()
-    os.chdir(root)
-    try:
-        from routelint.config import ConfigSet
+    from routelint.config import ConfigSet
 
+    with working_directory(root):
         configs = ConfigSet()
         result = run(["gen/app.py"], configs.for_path("gen/app.py"), configs=configs, jobs=1, discovery=Discovery())
-    finally:
-        os.chdir(old)
     assert result.scanned == ["gen/app.py"]
     assert result.warnings == ["gen/app.py is excluded by the configuration; checked because it was named "
                                "(--force-exclude skips it)"]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DEMO_APP, GEMINI_KEY, OPENROUTER_KEY, assert_fixed_texts, run_cli, write_example, write_tree
+from conftest import DEMO_APP, FIXTURE_TREES, GEMINI_KEY, OPENROUTER_KEY, assert_fixed_texts, run_cli, working_directory, write_example, write_tree
 
 from routelint import fix_passes, fixer
 from routelint.config import discover_config
@@ -27,12 +27,8 @@ GEMINI = "https://generativelanguage.googleapis.com/v1beta/openai/"
 
 def diagnostics(root: Path, *paths: str):
     config = discover_config(str(root), None)
-    old = os.getcwd()
-    os.chdir(root)
-    try:
+    with working_directory(root):
         return run(list(paths) or ["."], config, jobs=1).diagnostics
-    finally:
-        os.chdir(old)
 
 
 def fixes_of(root: Path, code: str):
@@ -507,10 +503,7 @@ def _missing_frontends() -> list[str]:
     return [name for name in names if importlib.util.find_spec(f"routelint.frontends.{name}") is None]
 
 
-FIXTURES = sorted(path.name for path in (DEMO_APP.parent).iterdir() if path.is_dir())
-
-
-@pytest.mark.parametrize("fixture", FIXTURES)
+@pytest.mark.parametrize("fixture", FIXTURE_TREES)
 def test_fixture_fix_unsafe_leaves_nothing_fixable_and_is_idempotent(tmp_path, fixture):
     """On a copy of every fixture (fixtures/demo-app above all): --fix --unsafe-fixes, then a fresh check finds
     no fixable finding, every Python file that parsed still parses, and a second --fix changes no byte."""

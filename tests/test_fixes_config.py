@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import DEMO_APP, GEMINI_KEY, OPENROUTER_KEY, assert_fixed_texts, run_cli, write_tree
+from conftest import DEMO_APP, GEMINI_KEY, OPENROUTER_KEY, assert_fixed_texts, run_cli, working_directory, write_tree
 
 from routelint import fixer
 from routelint.config import ConfigError, discover_config
@@ -28,12 +28,8 @@ GROQ_KEY = "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"
 
 def diagnostics(root: Path):
     config = discover_config(str(root), None)
-    old = os.getcwd()
-    os.chdir(root)
-    try:
+    with working_directory(root):
         return run(["."], config, jobs=1).diagnostics
-    finally:
-        os.chdir(old)
 
 
 def fix_tree(root: Path, *extra: str):

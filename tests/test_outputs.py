@@ -14,7 +14,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from conftest import DEMO_APP, GEMINI_KEY, REPO, run_cli
+from conftest import DEMO_APP, FIXTURE_TREES, GEMINI_KEY, REPO, run_cli
 from routelint.config import ConfigSet
 from routelint.diagnostics import SAFE, Edit, Fix
 from routelint.engine import run
@@ -72,8 +72,7 @@ def test_sarif_is_schema_valid_on_a_mixed_tree(tree):
     assert {"RL001", "RL002", "RL101", "RL102", "RL202", "RL301"} <= codes
 
 
-@pytest.mark.parametrize("fixture", sorted(path.name for path in (REPO / "fixtures").iterdir()
-                                            if path.is_dir() and not path.name.startswith(".")))
+@pytest.mark.parametrize("fixture", FIXTURE_TREES)
 def test_sarif_is_schema_valid_on_every_fixture(fixture):
     document = _sarif(REPO / "fixtures", fixture)
     _assert_valid(document)

@@ -176,3 +176,4 @@ def test_a_misspelt_key_of_a_config_provider_is_a_one_line_config_error(tree) ->
     assert result.exit_code == 2
     assert "pyproject.toml: providers #1: base_url: unknown key 'hots' (allowed: canonical, env, " in result.output
     assert len(result.output.splitlines()) == 1
+

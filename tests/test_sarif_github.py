@@ -5,7 +5,6 @@ on their own, and --statistics refused for SARIF."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -125,18 +124,9 @@ def test_statistics_with_sarif_or_github_is_a_usage_error(tmp_path):
 
 def test_sarif_of_stdin_hashes_the_buffer(tmp_path):
     """--stdin-filename: the line hash is the buffer's, even when the file on disk differs."""
-    from click.testing import CliRunner
-
-    from routelint.cli import cli
-
     buffer = 'import os\nfrom openai import OpenAI\n\nc = OpenAI(base_url="https://generativelanguage.googleapis.com/v1beta/openai/")\n'
     (tmp_path / "a.py").write_text("# an older version on disk\n", encoding="utf-8")
-    old = os.getcwd()
-    os.chdir(tmp_path)
-    try:
-        result = CliRunner().invoke(cli, ["check", "--format", "sarif", "--no-cache", "--stdin-filename", "a.py", "-"],
-                                    input=buffer.encode())
-    finally:
-        os.chdir(old)
+    result = run_cli("check", "--format", "sarif", "--no-cache", "--stdin-filename", "a.py", "-", cwd=tmp_path,
+                     input=buffer.encode())
     results = json.loads(result.stdout)["runs"][0]["results"]
     assert results and all(item["partialFingerprints"]["primaryLocationLineHash"] == line_hashes(buffer)[4] for item in results)

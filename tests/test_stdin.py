@@ -9,23 +9,14 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from click.testing import CliRunner
 
 from conftest import DEMO_APP, run_cli
-from routelint.cli import cli
 
 FORMATS = ["full", "concise", "json", "sarif", "github"]
 
 
 def _stdin(args: list[str], text: bytes, cwd) -> object:
-    import os
-
-    old = os.getcwd()
-    os.chdir(cwd)
-    try:
-        return CliRunner().invoke(cli, args, input=text, catch_exceptions=False)
-    finally:
-        os.chdir(old)
+    return run_cli(*args, cwd=cwd, input=text)
 
 
 @pytest.fixture
