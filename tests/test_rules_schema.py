@@ -92,6 +92,11 @@ def test_a_misspelt_fixed_in_a_rule_example_is_rejected() -> None:
      "FILE: keys.patterns[0].min_entropy: must be a number, not a string"),
     ("checklist", "audit/checklist.toml", lambda d: d["features"]["chat"].update(flag=["x"]),
      "FILE: features.chat: unknown key 'flag' (allowed: endpoints, flags, items, label, markers)"),
+    ("vocabulary", "vocabulary.toml", lambda d: d["config_keys"].update(sdk_base=["base_url"]),
+     "FILE: config_keys.sdk_base[0]: 'base_url' must match ^[a-z0-9]+$"),
+    ("vocabulary", "vocabulary.toml", lambda d: d.update(llm_word=["x"]),
+     "FILE: unknown key 'llm_word' (allowed: config_keys, env_names, jsonc, llm_whole_words, llm_words, request_features, "
+     "template_words)"),
     ("catalog", "catalog.toml", lambda d: d.update(placeholder_word=["x"]),
      "FILE: unknown key 'placeholder_word' (allowed: endpoint_paths, endpoint_suffixes, placeholder_words, "
      "public_env_prefixes)"),
@@ -177,3 +182,22 @@ def test_a_misspelt_key_of_a_config_provider_is_a_one_line_config_error(tree) ->
     assert "pyproject.toml: providers #1: base_url: unknown key 'hots' (allowed: canonical, env, " in result.output
     assert len(result.output.splitlines()) == 1
 
+
+
+def test_every_request_feature_has_a_checklist_entry() -> None:
+    """A feature the frontends report (rules/vocabulary.toml) is a `flags` value of an audit checklist
+    feature (rules/audit/checklist.toml): otherwise the audit would drop it without a word."""
+    from routelint.audit.inventory import checklist_rules
+    from routelint.vocabulary import config_vocabulary
+
+    flags = {flag for feature in checklist_rules().features for flag in feature.flags}
+    reported = {feature for table in config_vocabulary().request_features.values() for _, feature in table}
+    assert reported and reported <= flags, sorted(reported - flags)
+
+
+def test_request_features_follow_the_data() -> None:
+    from routelint.vocabulary import request_features
+
+    assert request_features("python", [("tools", False), ("stream", False), ("model", False)]) == ("streaming", "tools")
+    assert request_features("python", [("stream", True), ("functions", False)]) == ("tools",)  # stream=False
+    assert request_features("javascript", [("text", False), ("response_format", False)]) == ("structured-output",)

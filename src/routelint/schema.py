@@ -32,6 +32,7 @@ FILES = (
     ("checks", "checks/*.toml"),
     ("checklist", "audit/checklist.toml"),
     ("catalog", "catalog.toml"),
+    ("vocabulary", "vocabulary.toml"),
 )
 KINDS = tuple(kind for kind, _ in FILES)
 MAX_STAMPS = 16  # stamps kept (several checkouts or versions of routelint on one machine)

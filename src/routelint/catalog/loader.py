@@ -107,6 +107,8 @@ def _shipped(root: Path) -> tuple[dict[str, Provider], dict[str, Any], bytes]:
         providers[provider.id] = provider
     shared_path = root / "catalog.toml"
     digest.update(shared_path.read_bytes())
+    # the config frontends' words (rules/vocabulary.toml) change facts too: cached facts must not outlive them
+    digest.update(b"\0vocabulary\0" + (rules_dir() / "vocabulary.toml").read_bytes())
     return providers, load_toml(shared_path), digest.digest()
 
 

@@ -48,6 +48,7 @@ from routelint.facts import (
 )
 from routelint.sdks import SdkCatalog
 from routelint import textio
+from routelint.vocabulary import config_vocabulary
 
 CONSUMER_ROOT = "root"  # a resource root the client extends itself (Azure endpoint, a native Ollama host)
 LITELLM_TABLE = "litellm"  # the model-prefix table in rules/sdks/litellm.toml
@@ -239,13 +240,10 @@ def is_url_placeholder(text: str) -> bool:
     return True if _URL_PLACEHOLDER.search(stripped) or " " in stripped or "/" not in stripped else False
 
 
-_TEMPLATE_WORDS = ("example", "template", "sample", "dist", "defaults")
-
-
 def is_template_path(path: str) -> bool:
     """`.env.example`, `.env.template`, `sample.env`, `config.example.yaml`: documents, not settings."""
     name = path.rsplit("/", 1)[-1].lower()
-    return any(word in name for word in _TEMPLATE_WORDS)
+    return any(word in name for word in config_vocabulary().template_words)
 
 
 # --------------------------------------------------------------------------- vocabulary
@@ -262,11 +260,7 @@ class BaseVar:
     models: tuple[str, ...]
 
 
-# `*_BASE_URL` and friends that no SDK documents: often full endpoints for raw HTTP, so no RL102
-GENERIC_URL_SUFFIXES = ("_API_BASE_URL", "_BASE_URL", "_API_BASE", "_API_ENDPOINT", "_API_URL", "_ENDPOINT", "_URL")
-KEY_SUFFIXES = ("_API_KEY", "_KEY", "_API_TOKEN", "_TOKEN", "_AI_KEY")
-MODEL_SUFFIXES = ("_MODEL", "_MODEL_NAME", "_MODEL_ID", "_CHAT_MODEL", "_DEFAULT_MODEL", "_LLM_MODEL")
-GENERIC_MODEL_VARS = ("MODEL", "MODEL_NAME", "MODEL_ID", "LLM_MODEL", "LLM_MODEL_NAME", "CHAT_MODEL", "DEFAULT_MODEL", "OPENAI_MODEL")
+# env variable suffixes (`*_BASE_URL` with `*_API_KEY`, `*_MODEL`) and mapping keys: rules/vocabulary.toml
 
 
 def _prefix(name: str, suffixes: Iterable[str]) -> Optional[str]:
@@ -314,22 +308,22 @@ class Vocabulary:
                 consumer = CONSUMER_ROOT  # OLLAMA_HOST, AZURE_OPENAI_ENDPOINT: native roots, not /v1 bases
             else:
                 consumer = CONSUMER_SDK
-            prefix = _prefix(name, GENERIC_URL_SUFFIXES + ("_HOST",)) or name
+            prefix = _prefix(name, config_vocabulary().url_suffixes + ("_HOST",)) or name
             keys = self._keys_for(prefix) + sink_keys.get(name, ()) + prefix_keys.get(name, ()) + (provider.key_env if provider else ())
             self.known[name] = BaseVar(name, provider.id if provider else None, consumer, tuple(dict.fromkeys(keys)), self._models_for(prefix))
 
     @staticmethod
     def _keys_for(prefix: str) -> tuple[str, ...]:
-        return tuple(prefix + suffix for suffix in KEY_SUFFIXES)
+        return tuple(prefix + suffix for suffix in config_vocabulary().key_suffixes)
 
     @staticmethod
     def _models_for(prefix: str) -> tuple[str, ...]:
-        return tuple(prefix + suffix for suffix in MODEL_SUFFIXES)
+        return tuple(prefix + suffix for suffix in config_vocabulary().model_suffixes)
 
     def base_var(self, name: str) -> Optional[BaseVar]:
         if name in self.known:
             return self.known[name]
-        prefix = _prefix(name, GENERIC_URL_SUFFIXES)
+        prefix = _prefix(name, config_vocabulary().url_suffixes)
         if prefix is None:
             return None
         return BaseVar(name, None, CONSUMER_HTTP, self._keys_for(prefix), self._models_for(prefix))
@@ -356,14 +350,7 @@ def norm_key(key: str) -> str:
     return re.sub(r"[^a-z0-9]", "", key.lower())
 
 
-# keys consumed as an SDK base URL (RL102 applies), and keys that may hold a full endpoint
-SDK_BASE_KEYS = ("baseurl", "apibase", "apibaseurl", "openaiapibase", "openaibaseurl", "openaiapibaseurl")
-HTTP_BASE_KEYS = ("endpoint", "apiendpoint", "apiurl", "url", "endpointurl")
-KEY_KEYS = ("apikey", "openaiapikey", "apitoken", "accesstoken", "authtoken", "token", "key")
-KEY_ENV_KEYS = ("apikeyenv", "apikeyenvvar", "apikeyvar", "keyenv", "envkey", "apikeyname")
-MODEL_KEYS = ("model", "modelname", "modelid", "defaultmodel", "llmmodel", "chatmodel", "deploymentname")
-_LLM_WORDS = ("llm", "openai", "gpt", "gemini", "claude", "anthropic", "model", "chat", "completion", "embedding",
-              "litellm", "router", "inference", "agent", "assistant")
+# the mapping keys that hold a base URL, key or model (normalised like norm_key): rules/vocabulary.toml
 
 _ENV_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
 _ENV_ITEM = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*(=|$)")
@@ -450,7 +437,7 @@ class RouteCollector:
             key_entry = next((entries[name] for name in var.keys if name in entries), None)
             model_entry = next((entries[name] for name in var.models if name in entries), None)
             if model_entry is None and len(bases) == 1:
-                model_entry = next((entries[name] for name in GENERIC_MODEL_VARS if name in entries), None)
+                model_entry = next((entries[name] for name in config_vocabulary().model_vars if name in entries), None)
             not_url = base.kind == LITERAL and base.text is not None and not parse_url(base.text).is_url
             if not_url and var.consumer == CONSUMER_ROOT:
                 continue  # OLLAMA_HOST=0.0.0.0:11434: a native client's host, not an SDK base
@@ -621,10 +608,11 @@ class RouteCollector:
         return None
 
     def _mapping_route(self, node: Mapping, keys: tuple, sdk: str) -> None:
-        found = self._find(node, SDK_BASE_KEYS)
+        words = config_vocabulary()
+        found = self._find(node, words.sdk_base_keys)
         consumer = CONSUMER_SDK
         if found is None:
-            found = self._find(node, HTTP_BASE_KEYS)
+            found = self._find(node, words.http_base_keys)
             consumer = CONSUMER_HTTP
         if found is None:
             return
@@ -634,7 +622,7 @@ class RouteCollector:
             return
         base = parse_reference(base_text, identifier=base_key)
         key = self._key_value(node)
-        model_found = self._find(node, MODEL_KEYS)
+        model_found = self._find(node, words.model_keys)
         model_text = scalar_text(model_found[2]) if model_found else None
         model = parse_reference(model_text, identifier=model_found[0]) if model_text is not None and model_found else None
         provider = provider_for_url(self.catalog, base.text) if base.kind == LITERAL and base.text and not base.partial else None
@@ -654,11 +642,11 @@ class RouteCollector:
         self._add(base_span, sdk, base, key, model, consumer)
 
     def _key_value(self, node: Mapping) -> Value:
-        found = self._find(node, KEY_KEYS)
+        found = self._find(node, config_vocabulary().key_keys)
         text = scalar_text(found[2]) if found else None
         if found is not None and text is not None:
             return parse_reference(text, identifier=found[0])
-        found = self._find(node, KEY_ENV_KEYS)
+        found = self._find(node, config_vocabulary().key_env_keys)
         text = scalar_text(found[2]) if found else None
         if found is not None and text is not None and _ENV_NAME.match(text.value.strip()):
             exact = text.exact and text.quote is not None and text.value == text.value.strip()
@@ -764,14 +752,15 @@ def _base64_decoded(node: Node) -> Node:
 
 def _llm_context(keys: tuple) -> bool:
     """Does the path to this mapping say it configures an LLM (`[llm]`, `openai:`, `models.chat`)?"""
+    vocabulary = config_vocabulary()
     for key in keys:
         if not isinstance(key, str):
             continue
         words = re.findall(r"[a-z]+|[A-Z][a-z]*", key)
         lowered = key.lower()
-        if any(word.lower() in ("ai", "llm", "llms") for word in words):
+        if any(word.lower() in vocabulary.llm_whole_words for word in words):
             return True
-        if any(word in lowered for word in _LLM_WORDS):
+        if any(word in lowered for word in vocabulary.llm_words):
             return True
     return False
 

@@ -28,19 +28,19 @@ from routelint.frontends.config_routes import (
     problem,
 )
 from routelint.sdks import SdkCatalog
+from routelint.vocabulary import config_vocabulary
 
 MAX_TREE_DEPTH = 100
 _ATOM = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?|true|false|null|NaN|-?Infinity")
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
-_JSONC_DIRS = ("/.vscode/", "/.devcontainer/", "/.idea/")
-_JSONC_NAMES = ("devcontainer.json", "jsconfig.json", "settings.json", "launch.json", "tasks.json", "extensions.json",
-                "keybindings.json", ".eslintrc.json", "config.json")
 
 
 def allows_comments(path: str) -> bool:
-    """Files their tools read as JSON with comments (VS Code's `jsonc`)."""
+    """Files their tools read as JSON with comments (VS Code's `jsonc`; the list: rules/vocabulary.toml)."""
     name = path.rsplit("/", 1)[-1].lower()
-    return any(part in "/" + path for part in _JSONC_DIRS) or name in _JSONC_NAMES or name.startswith("tsconfig")
+    jsonc = config_vocabulary()
+    return (any(part in "/" + path for part in jsonc.jsonc_dirs) or name in jsonc.jsonc_names
+            or name.startswith(jsonc.jsonc_name_prefixes))
 
 
 def blank_comments(text: str) -> str:

@@ -41,6 +41,7 @@ from routelint.frontends.js.scope import (
 )
 from routelint.frontends.js.sinks import JsSink, JsSinks
 from routelint.frontends.js.syntax import Source, field, property_name, string_value, unwrap
+from routelint.vocabulary import request_features
 
 _FUNCTION_NODES = ("function_declaration", "generator_function_declaration", "function_expression", "arrow_function",
                    "method_definition", "function", "generator_function")
@@ -390,13 +391,8 @@ class Walker:
             found = self.eval.prop(first, "model", scope)
             if found is not None:
                 model = self._model_value(found[0], found[1])
-            for name, value, _ in self.eval.props(first, scope):
-                if name == "stream" and unwrap(value) is not None and unwrap(value).type != "false":
-                    features.append("streaming")
-                elif name in ("tools", "functions") and "tools" not in features:
-                    features.append("tools")
-                elif name in ("response_format", "text") and "structured-output" not in features:
-                    features.append("structured-output")
+            features = list(request_features("javascript", ((name, unwrap(value) is not None and unwrap(value).type == "false")
+                                                            for name, value, _ in self.eval.props(first, scope))))
         endpoint = ".".join(_SNAKE.sub("_", name).lower() for name in chain)  # fineTuning -> fine_tuning (the catalog's names)
         self.facts.calls.append(EndpointCall(path=self.path, span=self.span(node), endpoint=endpoint,
                                              route_id=route_id, route_ref=route_ref, model=model,

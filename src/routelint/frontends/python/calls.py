@@ -12,6 +12,7 @@ from routelint.facts import UNKNOWN, EndpointCall, Location, Value
 from routelint.frontends.python import http
 from routelint.frontends.python.legacy import LegacyGlobals
 from routelint.frontends.python.sinks import Sinks
+from routelint.vocabulary import request_features
 
 CHAIN_NOISE = {"with_raw_response", "with_streaming_response"}
 CHAIN_CALLS = {"with_options", "copy"}
@@ -104,14 +105,10 @@ class EndpointCalls:
                 model = Value(UNKNOWN, loc=where)
             elif model.loc is None:
                 model = model.with_(loc=where)
-        features = []
-        stream = keywords.get("stream")
-        if stream is not None and not (isinstance(stream, ast.Constant) and stream.value is False):
-            features.append("streaming")
-        if "tools" in keywords or "functions" in keywords:
-            features.append("tools")
-        if "response_format" in keywords or endpoint.endswith(".parse") or "text_format" in keywords:
-            features.append("structured-output")
+        features = list(request_features("python", ((name, isinstance(value, ast.Constant) and value.value is False)
+                                                    for name, value in keywords.items())))
+        if endpoint.endswith(".parse") and "structured-output" not in features:
+            features.append("structured-output")  # `beta.chat.completions.parse`: structured output by its name
         self.sinks.facts.calls.append(EndpointCall(path=self.sym.path, span=self.sym.source.span(node), endpoint=endpoint,
                                                    route_id=route_id, route_ref=route_ref, model=model,
                                                    features=tuple(features), method=method))
