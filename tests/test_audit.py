@@ -387,6 +387,7 @@ def _browser(binary: str, profile: Path, *args: str) -> subprocess.CompletedProc
     return subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
 
 
+@pytest.mark.slow  # a headless browser
 def test_report_renders_in_headless_chromium(app, tmp_path_factory):
     binary = _chromium()
     _audit(app, "--target", "flatkey")
@@ -438,6 +439,7 @@ def _run_on_pty(command: list[str], cwd: Path) -> str:
     return ANSI.sub("", b"".join(chunks).decode("utf-8", errors="replace"))
 
 
+@pytest.mark.slow  # subprocesses on a pseudo-terminal
 def test_audit_progress_on_tty_only(app):
     report = app / "tty.html"
     piped = subprocess.run(_cli_command("audit", "app", "--html", str(report)), cwd=app, capture_output=True, text=True,
@@ -459,6 +461,7 @@ def _frontends_missing() -> list[str]:
     return [name for name in names if importlib.util.find_spec(f"routelint.frontends.{name}") is None]
 
 
+@pytest.mark.slow  # subprocesses on a pseudo-terminal
 def test_audit_demo_app_with_and_without_tty(tmp_path):
     missing = _frontends_missing()
     if missing:

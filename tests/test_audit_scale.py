@@ -76,6 +76,7 @@ def _render(report: str, tmp_path: Path, name: str) -> str:
     return dom.stdout
 
 
+@pytest.mark.slow  # a headless browser, up to 500 findings
 @pytest.mark.parametrize("clean, noisy, findings", [(3, 0, 0), (14, 10, 20), (0, 250, 500)], ids=["0", "20", "500"])
 def test_audit_report_at_scale_in_chromium(tmp_path, clean, noisy, findings):
     root = _tree(tmp_path, clean, noisy)

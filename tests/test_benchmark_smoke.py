@@ -39,6 +39,7 @@ def test_generator_is_deterministic(tmp_path: Path) -> None:
     assert first.route_files >= 2  # a few percent of the modules hold routes
 
 
+@pytest.mark.slow  # benchmark smoke run
 def test_smoke_run_prints_the_table(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, str(BENCH / "run.py"), "--quick", "--smoke", "--files", "60", "--cache-dir", str(tmp_path)],
@@ -76,6 +77,7 @@ def test_run_without_candidates_does_not_import_libcst(tmp_path: Path) -> None:
     assert summary["files_parsed"] == 0
 
 
+@pytest.mark.slow  # a generated tree of 400 files
 @pytest.mark.parametrize("python_files", [400])
 def test_generated_tree_parsed_share_is_under_ten_percent(tmp_path: Path, python_files: int) -> None:
     tree = tmp_path / "generated"

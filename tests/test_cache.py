@@ -133,6 +133,7 @@ def test_no_cache_flag_and_cli_default(project, tmp_path):
     assert not other.exists()
 
 
+@pytest.mark.slow  # four concurrent subprocesses
 def test_concurrent_runs_never_corrupt_the_cache(project, tmp_path):
     for index in range(30):
         (project / f"mod{index}.py").write_text(APP.replace("gemini-2.0-flash", f"gemini-{index}"), encoding="utf-8")

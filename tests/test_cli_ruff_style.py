@@ -80,6 +80,7 @@ def _cli(*args: str, env: dict) -> subprocess.CompletedProcess:
                           env={**clean, **env}, timeout=300)
 
 
+@pytest.mark.slow  # subprocesses over the demo app
 @pytest.mark.parametrize("command", [["check", "--format", "full", "--no-cache"], ["routes", "--format", "table"]])
 def test_no_color_and_force_color_mean_the_same_for_every_command(app, command):
     target = str(app / "app.py")

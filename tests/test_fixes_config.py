@@ -487,6 +487,7 @@ def _parsed(root: Path) -> dict[Path, None]:
     return found
 
 
+@pytest.mark.slow  # --fix passes over whole fixture trees
 @pytest.mark.parametrize("fixture", ["demo-app", "config"])
 def test_fixture_config_files_fixed_still_parse_and_second_fix_is_a_no_op(tmp_path, fixture):
     root = tmp_path / fixture

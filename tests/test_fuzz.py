@@ -24,6 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
@@ -33,6 +34,8 @@ from routelint.discover import SourceFile
 from routelint.prefilter import build_prefilter
 from routelint.scan import ScanContext, analyze_file
 from routelint.sdks import shipped_sdks
+
+pytestmark = pytest.mark.slow  # fuzzing: hundreds of generated inputs per test
 
 GROQ_KEY = "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"
 KEYS = (OPENROUTER_KEY, GEMINI_KEY, GROQ_KEY)

@@ -104,6 +104,7 @@ def test_env_doubling_bomb_stays_within_its_budget(tree):
     assert (".env", "RL001") in _codes(document) and ("app.py", "RL102") in _codes(document)
 
 
+@pytest.mark.slow  # runs an expansion to its budget
 def test_env_chain_bomb_stays_within_its_budget():
     lines = ["V0=x"] + [f"V{i}=${{V{i - 1}}}x" for i in range(1, 20_000)]  # 200 M characters unbudgeted
     text = "\n".join(lines) + "\n"
@@ -118,6 +119,7 @@ def test_small_env_interpolation_still_resolves():
     assert {d.name: d.value.text for d in facts.env}["BASE"] == "https://api.openai.com/v1" and not facts.problems
 
 
+@pytest.mark.slow  # a large generated config tree
 def test_config_fix_lookup_is_indexed(tree):
     """RL202 fixes in config files used to scan every route of the run for every key (4,000 YAML
     documents: 9.8 s; 10,000: over a minute)."""

@@ -139,6 +139,7 @@ def test_pre_commit_hook_pinned_to_a_commit(installed, tmp_path):
     assert "bad.py:3:20: RL203 " in output and "Failed" in output
 
 
+@pytest.mark.slow  # regenerates every README block from the demo app
 def test_readme_generated_blocks_are_current():
     completed = subprocess.run([sys.executable, str(REPO / "scripts" / "update_readme.py"), "--check"],
                                capture_output=True, text=True, timeout=600, env=_env())

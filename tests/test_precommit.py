@@ -173,6 +173,7 @@ def _try_repo(hook_repo: Path, target: Path, hook: str) -> subprocess.CompletedP
                           cwd=target, env=env, capture_output=True, text=True, timeout=900)
 
 
+@pytest.mark.slow  # builds a real pre-commit environment
 @needs_git
 def test_try_repo_fails_a_staged_bad_file_with_the_finding(hook_repo, tmp_path):
     target = _target(tmp_path, {
@@ -190,6 +191,7 @@ def test_try_repo_fails_a_staged_bad_file_with_the_finding(hook_repo, tmp_path):
     assert GEMINI_KEY not in output
 
 
+@pytest.mark.slow  # builds a real pre-commit environment
 @needs_git
 def test_try_repo_passes_a_clean_file(hook_repo, tmp_path):
     target = _target(tmp_path, {"clean.py": CLEAN})
@@ -199,6 +201,7 @@ def test_try_repo_passes_a_clean_file(hook_repo, tmp_path):
     assert re.search(r"routelint\.+Passed", output), output
 
 
+@pytest.mark.slow  # builds a real pre-commit environment
 @needs_git
 def test_try_repo_fix_hook_rewrites_the_file(hook_repo, tmp_path):
     help_text = run_cli("check", "--help").output
@@ -274,6 +277,7 @@ def _readme_section(title: str) -> str:
     return text[start: end if end != -1 else len(text)]
 
 
+@pytest.mark.slow  # builds a real pre-commit environment
 def test_readme_pre_commit_snippet_is_a_valid_config_using_these_hooks(hook_repo, tmp_path):
     section = _readme_section("Use in pre-commit")
     snippet = re.search(r"```yaml\n(.*?)```", section, re.S).group(1)
