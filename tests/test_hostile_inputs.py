@@ -505,6 +505,20 @@ def test_a_directive_inside_prose_is_not_a_suppression(tree):
     assert [d["code"] for d in document["diagnostics"]] == ["RL102"]
 
 
+def test_escaped_key_scan_is_linear_on_one_long_line():
+    """A minified tokenizer JSON (litellm ships a 4.3 MB one on a single line, with thousands of escaped
+    strings) made each escaped literal's search window the whole line: tens of CPU minutes. The key
+    written with an escape at the end of such a line is still found."""
+    from routelint.keyscan import find_secrets
+
+    escaped_key = "\\u0073" + OPENROUTER_KEY[1:]  # `\u0073` decodes to the key's first letter
+    tokens = ",".join(f'"tok\\u00e9n{i}"' for i in range(40_000))  # 0.7 MB, 40,000 escaped literals
+    text = '{"vocab":[' + tokens + '],"openrouter_api_key":"' + escaped_key + '"}\n'
+    with Within(10):
+        found = find_secrets("tokenizer.json", "json", text, load_catalog())
+    assert [(item.span.line, item.text) for item in found] == [(1, OPENROUTER_KEY)]
+
+
 @pytest.mark.parametrize("kind, name", [("python", "s.py"), ("dotenv", ".env"), ("yaml", "c.yaml"), ("toml", "c.toml")])
 def test_suppression_parsing_is_linear_on_a_long_line(kind, name):
     from routelint.suppressions import find_suppressions

@@ -31,6 +31,7 @@ from routelint.textio import LineIndex
 
 BARE_VALUE_KINDS = (DOTENV, YAML, TEXT)  # kinds whose unquoted values are strings
 ESCAPE_WINDOW = 3  # lines around an escaped literal that give a prefix-less pattern its context
+ESCAPE_CONTEXT = 240  # characters of each context line (and of the literal's own line either side) searched
 
 # `${NAME:-default}`, `${NAME-default}`, `${NAME:=default}`: the operator is read as a space, so a key
 # written as the default starts at a word boundary like any other (offsets stay the same)
@@ -141,31 +142,35 @@ def _in_comment(kind: str, before: str) -> bool:
 
 def _escaped_secrets(path: str, kind: str, text: str, catalog: Catalog, known: list[SecretCandidate],
                      escape: re.Pattern[str]) -> list[SecretCandidate]:
-    """Keys inside string literals that hold escape sequences, found in the decoded literal."""
+    """Keys inside string literals that hold escape sequences, found in the decoded literal.
+
+    Each literal is searched in a window of bounded size (its decoded text, ESCAPE_CONTEXT characters
+    of its line either side, ESCAPE_WINDOW lines around it, each cut to ESCAPE_CONTEXT): the work stays
+    linear in the file, whatever its shape. A minified 4 MB tokenizer JSON on one line, with thousands of
+    escapes, once made every literal's window the whole line and took tens of CPU minutes."""
     found: list[SecretCandidate] = []
     index_of_lines = LineIndex(text)
     lines = text.split("\n")
-    offsets = [0]
-    for line in lines[:-1]:
-        offsets.append(offsets[-1] + len(line) + 1)
-    seen_lines = sorted({text.count("\n", 0, match.start()) for match in escape.finditer(text)})
+    seen_lines = sorted({index_of_lines.line(match.start()) - 1 for match in escape.finditer(text)})
     for index in seen_lines:
         line = lines[index]
+        before = "\n".join(other[-ESCAPE_CONTEXT:] for other in lines[max(0, index - ESCAPE_WINDOW) : index])
+        after = "\n".join(other[:ESCAPE_CONTEXT] for other in lines[index + 1 : index + 1 + ESCAPE_WINDOW])
         for literal in _STRING.finditer(line):
             raw = literal.group(0)[1:-1]
             if not escape.search(raw):
                 continue
             decoded = unescape(raw)
-            before = "\n".join(lines[max(0, index - ESCAPE_WINDOW) : index])
-            after = "\n".join(lines[index + 1 : index + 1 + ESCAPE_WINDOW])
-            head = (before + "\n" if before else "") + line[: literal.start() + 1]
-            window = head + decoded + line[literal.end() - 1 :] + ("\n" + after if after else "")
+            opening = literal.start() + 1
+            head = (before + "\n" if before else "") + line[max(0, opening - ESCAPE_CONTEXT) : opening]
+            closing = literal.end() - 1
+            window = head + decoded + line[closing : closing + ESCAPE_CONTEXT] + ("\n" + after if after else "")
             for match in _text_matches(catalog, kind, window):
                 if not len(head) <= match.start < len(head) + len(decoded):
                     continue
                 if any(other.span.line == index + 1 and other.text == match.text for other in known + found):
                     continue
-                start = offsets[index] + literal.start() + 1
+                start = index_of_lines.starts[index] + opening
                 found.append(_candidate(path, kind, text, match, encoded=raw, start=start, end=start + len(raw),
                                         lines=index_of_lines))
     return found
