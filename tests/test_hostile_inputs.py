@@ -162,6 +162,30 @@ def test_per_file_budget_stops_a_file_and_the_run_goes_on(tree, monkeypatch):
     assert "time budget" in found[("stall.py", "RL001")]
 
 
+def test_raw_text_key_scan_of_a_large_file_runs_under_its_budget(tree, monkeypatch):
+    """The raw-text passes are linear, but a large file runs them under its budget too: a key scan that
+    never finishes on one file (a stand-in for a pathological regex) ends in RL001, the run goes on."""
+    from routelint import budget, scan
+
+    monkeypatch.setattr(budget, "BASE_SECONDS", 0.5)
+    monkeypatch.setattr(budget, "SECONDS_PER_MB", 0.0)
+    monkeypatch.setattr(scan, "RAW_BUDGET_FROM", 1)
+    real = scan.find_secrets
+
+    def stalling(path, *args, **kwargs):
+        while path.endswith("stall.json"):
+            pass
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(scan, "find_secrets", stalling)
+    root = tree({"app.py": ROUTE, "stall.json": '{"base_url": "https://openrouter.ai/api/v1"}\n'})
+    with Within(30):
+        code, document = run_json("--no-cache", "--jobs", "1", str(root))
+    found = {(d["path"].rsplit("/", 1)[-1], d["code"]): d["message"] for d in document["diagnostics"]}
+    assert code == 1 and ("app.py", "RL102") in found
+    assert "time budget" in found[("stall.json", "RL001")]
+
+
 # --------------------------------------------------------------------------- no internal error from data
 
 

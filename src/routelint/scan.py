@@ -6,6 +6,7 @@ Returns plain data (FileFacts) so files can fan out over a process pool and resu
 from __future__ import annotations
 
 import os
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -24,6 +25,9 @@ from routelint.sdks import SdkCatalog
 from routelint.textio import MAX_SOURCE_BYTES, TooLarge, UnsafePath, decode, display_text, looks_binary, read_bounded, text_digest
 
 MAX_BYTES = MAX_SOURCE_BYTES
+# from this size the raw-text passes run under the file's budget (a timer per small file would cost more
+# than the passes themselves)
+RAW_BUDGET_FROM = 256 * 1024
 OVER_BUDGET = "not analysed"  # how an RL001 of a file past its budget starts (never cached: machine-dependent)
 
 
@@ -117,8 +121,12 @@ def prepare_file(source: SourceFile, ctx: ScanContext, force: bool = False) -> O
         facts.secrets = secrets_in(source, text, ctx)
         facts.suppressions = find_suppressions(source.kind, source.path, text)
         return facts
-    candidate, keys = ctx.prefilter.classify(text, source.kind)
-    secrets = secrets_in(source, text, ctx, known_gate=keys)
+    try:  # the raw-text passes are linear; a large file still runs them under its budget, as a safety net
+        with file_budget(len(data)) if len(data) >= RAW_BUDGET_FROM else nullcontext():
+            candidate, keys = ctx.prefilter.classify(text, source.kind)
+            secrets = secrets_in(source, text, ctx, known_gate=keys)
+    except BudgetExceeded as exc:
+        return _problem(source, f"{OVER_BUDGET}: {exc}")
     clock.lap("prefilter")
     # the frontend is imported only for a file that needs it: a run with no candidate imports no parser
     # a JS/TS file holding a key is parsed too: its fix needs the literal's span, RL204 the module's bundling
