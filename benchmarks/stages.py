@@ -298,3 +298,28 @@ def engine_pool_bytes(python: str, env: dict[str, str]) -> Optional[int]:
         return int(done.stdout.strip())
     except ValueError:
         return None
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    """`python benchmarks/stages.py TREE...`: the stage profile of each tree alone (no peers, no
+    crossover), for working on the frontend's cost between full benchmark runs. CPU seconds are the
+    figures to compare on a shared machine."""
+    import argparse
+
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import run as bench  # the benchmark's own measuring and command line
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("trees", nargs="+")
+    parser.add_argument("--bar", type=float, default=2.0, help="the analysis/ast.parse ratio to count modules against")
+    args = parser.parse_args(argv)
+    for tree in args.trees:
+        profile = profile_tree(os.path.abspath(tree), bench.measure, bench.check_command, bench.bench_env(), sys.executable)
+        print("\n".join(render_profile(tree, profile, args.bar)))
+        per_stage = {stage: sum(m.seconds.get(stage, 0.0) for m in profile.modules.values()) for stage in FILE_STAGES}
+        print("CPU seconds per file stage, all files: " + ", ".join(f"{stage} {seconds:.2f}" for stage, seconds in per_stage.items()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

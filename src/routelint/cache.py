@@ -54,6 +54,8 @@ _TYPES = {
         facts_module.ProblemFact,
         facts_module.Suppression,
         facts_module.FileFacts,
+        facts_module.FactoryTemplate,
+        facts_module.FactoryCall,
     )
 }
 

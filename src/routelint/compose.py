@@ -31,12 +31,13 @@ def compose(pieces: Sequence[Piece], loc: Location) -> Value:
     partial = any(value.text is None or value.partial for value in values)
     env_part = next((value for value in values if value.kind == ENV), None)
     lead = next((piece for piece in pieces if not isinstance(piece, str) or piece), None)
-    where, identifier = loc, None
+    where, identifier, written = loc, None, None
     if isinstance(lead, Value) and lead.text is not None and lead.loc is not None and not _inside(lead.loc, loc):
         where, identifier = lead.loc, lead.identifier  # the leading part is a name defined elsewhere
+        written = lead.written if lead.written is not None else lead.text
     if env_part is not None:
         return Value(ENV, text=text, loc=where, env_var=env_part.env_var, partial=partial, origin=ORIGIN_DEFAULT,
-                     identifier=identifier)
+                     identifier=identifier, written=written)
     origin = ORIGIN_DEFAULT if any(value.origin == ORIGIN_DEFAULT for value in values) else ORIGIN_CODE
     return Value(LITERAL, text=text, loc=where, partial=partial, origin=origin, identifier=identifier,
-                 via=(loc,) if where != loc else ())
+                 via=(loc,) if where != loc else (), written=written)

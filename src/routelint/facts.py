@@ -35,6 +35,9 @@ class Location:
 LITERAL = "literal"  # text known and written at `loc`
 ENV = "env"  # read from an environment variable (`env_var`), maybe with a default in `text`
 REF = "ref"  # a name imported from another module of the scanned tree, resolved after all files are read
+# the module part of a REF that stands for a parameter of a factory (FactoryTemplate): `(PARAM, "base_url")`;
+# its `pieces`, when set, hold the one value used when the call site passes nothing (`base_url or DEFAULT`)
+PARAM = "param:"
 UNKNOWN = "unknown"  # cannot be known statically (function parameter, computed value)
 
 # Value origins: why the text is what it is
@@ -70,10 +73,14 @@ class Value:
     # a string built from parts, one of them a name of another module (`f"{BASE}/v1"` with BASE
     # imported): kind REF, the parts (text, or Values) are joined once the resolver knows each name
     pieces: tuple = ()
+    # a string built from parts that is placed at its leading part (`f"{BASE}/chat/completions"` at BASE's
+    # literal): the text written at `loc`, which `text` extends; None when `loc` is the whole value
+    written: Optional[str] = None
 
     def refs(self):
-        """Every (module, name) this value waits for, its parts' included."""
-        if self.kind == REF and self.ref is not None:
+        """Every (module, name) this value waits for, its parts' included (a factory's parameters are
+        not names of a module: a call site fills them)."""
+        if self.kind == REF and self.ref is not None and self.ref[0] != PARAM:
             yield self.ref
         for piece in self.pieces:
             if isinstance(piece, Value):
@@ -170,6 +177,36 @@ class EndpointCall:
 
 
 @dataclass
+class FactoryTemplate:
+    """A module-level function or client subclass that builds routes from its parameters, for its call
+    sites in other modules (`make_client(base_url=...)`, `GeminiClient(model=...)`): the routes its sink
+    calls set up, with each parameter a `(PARAM, name)` placeholder the resolver fills from a call site
+    (the caller's argument wins, else the parameter's default)."""
+
+    params: tuple[str, ...]  # in the order positional arguments bind (a class's `self` left out)
+    defaults: dict[str, Value] = field(default_factory=dict)
+    sites: list[RouteSite] = field(default_factory=list)  # the client it returns first; ids are suffixes
+    # route part ("base_url", "api_key", "model") -> the sink's keyword names for it, for the parts a
+    # caller's extra keywords reach through `**kwargs` forwarded to the sink
+    forwards: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass
+class FactoryCall:
+    """A call, with arguments, of a function or class imported from another module of the tree: the
+    resolver builds the routes of that module's FactoryTemplate (if any) here."""
+
+    id: str  # the route id of the client the call returns (what names bound to it refer to)
+    path: str
+    span: Span
+    ref: tuple[str, str]  # (module reference, name)
+    args: tuple[Value, ...] = ()
+    keywords: dict[str, Value] = field(default_factory=dict)
+    arg_spans: tuple[Span, ...] = ()  # where each positional argument is written
+    keyword_spans: dict[str, Span] = field(default_factory=dict)
+
+
+@dataclass
 class SecretCandidate:
     """Key-shaped text found in a file's raw text. `text` is secret: only redact() may show it."""
 
@@ -252,3 +289,6 @@ class FileFacts:
     browser: str = ""
     # names of environment variables the text reads (`os.getenv("X")`, `${X}`): RL203 knows them as real
     env_reads: tuple[str, ...] = ()
+    # Python: factories other modules may call (name -> template), and calls of other modules' factories
+    factories: dict[str, FactoryTemplate] = field(default_factory=dict)
+    factory_calls: list[FactoryCall] = field(default_factory=list)

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass, field, replace
-from typing import Iterable, Optional
+from typing import Callable, Iterable, Iterator, Optional, TypeVar
 
 from routelint.catalog.model import Catalog, Provider
 from routelint.catalog.urls import provider_for_url
 from routelint.compose import compose
+from routelint.factory_sites import instantiate
 from routelint.frontends.js.packages import major
 from routelint.modules import JS_KINDS, stem_index, targets
 from routelint.facts import (
@@ -20,6 +21,7 @@ from routelint.facts import (
     UNKNOWN_VALUE,
     EndpointCall,
     EnvDefinition,
+    FactoryTemplate,
     FileFacts,
     Location,
     RouteSite,
@@ -28,6 +30,7 @@ from routelint.facts import (
 )
 
 MAX_HOPS = 12
+T = TypeVar("T")
 
 
 class ModuleIndex:
@@ -237,13 +240,21 @@ class Resolver:
 
     # ------------------------------------------------------------------ routes
     def route_for_ref(self, ref: tuple[str, str], code_path: str) -> Optional[str]:
+        return self._exported(ref, code_path, lambda target, name: target.client_exports.get(name))
+
+    def template_for_ref(self, ref: tuple[str, str], code_path: str) -> Optional[FactoryTemplate]:
+        return self._exported(ref, code_path, lambda target, name: target.factories.get(name))
+
+    def _exported(self, ref: tuple[str, str], code_path: str, pick: Callable[[FileFacts, str], Optional[T]]) -> Optional[T]:
+        """What `pick` finds under an imported name, followed through re-exports and barrels."""
         module_ref, name = ref
         for _ in range(MAX_HOPS):
             target = self.modules.find(module_ref, near=code_path)
             if target is None:
                 return None
-            if name in target.client_exports:
-                return target.client_exports[name]
+            found = pick(target, name)
+            if found is not None:
+                return found
             head = name[:-2] if name.endswith("()") else name
             if head in target.client_imports or name in target.client_imports:
                 module_ref, member = target.client_imports[name if name in target.client_imports else head]
@@ -257,10 +268,18 @@ class Resolver:
             return None
         return None
 
+    def factory_sites(self, files: list[FileFacts]) -> Iterator[RouteSite]:
+        """The routes other modules' factories set up at this tree's calls of them."""
+        for facts in files:
+            for call in facts.factory_calls:
+                template = self.template_for_ref(call.ref, call.path)
+                if template is not None:
+                    yield from instantiate(template, call)
+
     def build_routes(self, files: list[FileFacts]) -> list[Route]:
         routes: dict[str, Route] = {}
-        for facts in files:
-            for site in facts.routes:
+        for sites in ([site for facts in files for site in facts.routes], self.factory_sites(files)):
+            for site in sites:
                 base = self.resolve(site.base_url, site.path) or UNKNOWN_VALUE
                 candidates = [base]
                 if base.origin == ORIGIN_ENV_FILE and site.base_url.kind == ENV and site.base_url.text is not None:
@@ -274,21 +293,31 @@ class Resolver:
                     provider=provider,
                     base_candidates=[value for value in candidates if value.text is not None],
                 )
+        alternatives = _alternatives(routes)
         for facts in files:
             for call in facts.calls:
                 route_id = call.route_id
-                if route_id is None and call.route_ref is not None:
-                    route_id = self.route_for_ref(call.route_ref, call.path)
-                route = routes.get(route_id or "")
-                if route is not None and call.method is not None:
-                    # `provider(id)`, `provider.chat(id)` (JS/TS), `llm.invoke(...)` on a client of another module
-                    endpoint = self.method_endpoint(route.site, call.method)
-                    if endpoint is None:
-                        continue  # not a request method of that route's SDK (or the object is a client)
-                    call = replace(call, endpoint=endpoint)
-                if route is not None:
-                    route.calls.append((call, self.resolve(call.model, call.path)))
+                if (route_id is None or route_id not in alternatives) and call.route_ref is not None:
+                    route_id = self.route_for_ref(call.route_ref, call.path)  # (another module's factory set none up here)
+                model: Optional[Value] = None
+                resolved = False
+                # a client built on `if/else` branches is each of its alternatives: the call goes to every one
+                for route in alternatives.get(route_id or "", ()):
+                    made = self._call_on(route, call)
+                    if made is None:
+                        continue
+                    if not resolved:
+                        model, resolved = self.resolve(call.model, call.path), True
+                    route.calls.append((made, model))
         return list(routes.values())
+
+    def _call_on(self, route: Route, call: EndpointCall) -> Optional[EndpointCall]:
+        """The call as `route` serves it (a method of the route's SDK named), or None when it is none of its calls."""
+        if call.method is None:
+            return call
+        # `provider(id)`, `provider.chat(id)` (JS/TS), `llm.invoke(...)` on a client of another module
+        endpoint = self.method_endpoint(route.site, call.method)
+        return replace(call, endpoint=endpoint) if endpoint is not None else None  # None: not a request method
 
     def method_endpoint(self, site: RouteSite, method: str) -> Optional[str]:
         """The endpoint `obj.method(...)` calls on the object a route's sink returns, after the package
@@ -312,6 +341,16 @@ class Resolver:
         if site.implied_provider:
             return self.catalog.get(site.implied_provider)
         return None
+
+
+def _alternatives(routes: dict[str, Route]) -> dict[str, list[Route]]:
+    """Route id -> the route and its branch alternatives (`<id>|2`, `<id>|3`, ... from `if/else` values)."""
+    found: dict[str, list[Route]] = {route_id: [route] for route_id, route in routes.items()}
+    for route_id, route in routes.items():
+        base, bar, number = route_id.rpartition("|")
+        if bar and number.isdigit() and base in found:
+            found[base].append(route)
+    return found
 
 
 __all__ = ["Resolver", "Route", "ProjectEnv", "ModuleIndex"]

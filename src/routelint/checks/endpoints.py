@@ -10,6 +10,7 @@ from routelint.facts import CONSUMER_NATIVE
 
 
 def unsupported_endpoint(ctx: CheckContext) -> Iterator[Diagnostic]:
+    seen: set[tuple[str, str, object, str]] = set()  # a call on branches that reach one provider: once
     for route in ctx.routes:
         provider = route.provider
         if provider is None or provider.is_local or route.site.consumer == CONSUMER_NATIVE:
@@ -19,8 +20,9 @@ def unsupported_endpoint(ctx: CheckContext) -> Iterator[Diagnostic]:
             if endpoint:
                 sites.append((endpoint, route.site.path, route.site.span))
         for endpoint, path, span in sites:
-            if provider.unsupported(endpoint) is None:
+            if provider.unsupported(endpoint) is None or (provider.id, path, span, endpoint) in seen:
                 continue
+            seen.add((provider.id, path, span, endpoint))
             note, related = provenance(path, ("base URL", route.base))
             family = endpoint.rsplit(".", 1)[0] if "." in endpoint else endpoint
             yield diagnostic(

@@ -36,7 +36,7 @@ def hardcoded_base_url(ctx: CheckContext) -> Iterator[Diagnostic]:
         yield diagnostic(
             ctx,
             "RL101",
-            f"base URL {snippet(value.text)!r} is hardcoded; read it from configuration, "
+            f"base URL {snippet(value.written or value.text)!r} is hardcoded; read it from configuration, "
             f"e.g. {fixes.env_hint(value.loc.path, variable)}",
             value.loc.path,
             value.loc.span,

@@ -10,6 +10,7 @@ from typing import Optional
 from routelint.catalog.urls import endpoint_of_url
 from routelint.facts import UNKNOWN, EndpointCall, Location, Value
 from routelint.frontends.python import http
+from routelint.frontends.python.factories import Factories
 from routelint.frontends.python.legacy import LegacyGlobals
 from routelint.frontends.python.sinks import Sinks
 from routelint.vocabulary import request_features
@@ -20,10 +21,11 @@ HTTP_METHODS = {"post", "get", "put", "patch", "request", "stream"}
 
 
 class EndpointCalls:
-    def __init__(self, sinks: Sinks, legacy: LegacyGlobals) -> None:
+    def __init__(self, sinks: Sinks, legacy: LegacyGlobals, factories: Factories) -> None:
         self.sinks = sinks
         self.sym = sinks.sym
         self.legacy = legacy
+        self.factories = factories
 
     def visit(self, node: ast.Call) -> None:
         names: list[str] = []
@@ -42,11 +44,13 @@ class EndpointCalls:
         sinks, sym = self.sinks, self.sym
         route_id: Optional[str] = None
         route_ref: Optional[tuple[str, str]] = None
+        made: Optional[ast.AST] = None  # what the client is made by, when that is another module's factory
         if isinstance(current, ast.Name) and current.id == "self" and sym.scope.cls is not None:
             cls = sym.scope.cls
             route_id = cls.self_clients.get(names[0])
             if route_id is None and names[0] in cls.self_values:
-                route_ref = sinks.client_ref(cls.self_values[names[0]][0])
+                made = cls.self_values[names[0]][0]
+                route_ref = sinks.client_ref(made)
             names = names[1:]
         elif isinstance(current, ast.Name):
             route_id = sinks.client_of(current)
@@ -61,11 +65,14 @@ class EndpointCalls:
                     # `import llm` then `llm.client.files.create(...)`: a client of another module
                     route_ref, names = (module, names[0]), names[1:]
                 else:
-                    route_ref = sinks.client_ref(current)
+                    route_ref, made = sinks.client_ref(current), current
         elif isinstance(current, ast.Call):
             route_id = sinks.client_of(current)
             if route_id is None:
-                route_ref = sinks.client_ref(current)
+                route_ref, made = sinks.client_ref(current), current
+        if route_ref is not None and made is not None:
+            # the routes a factory of another module sets up here (the resolver falls back on route_ref)
+            route_id = self.factories.route_of(made)
         if route_id in sinks.http_clients and len(names) == 1 and names[0] in HTTP_METHODS:
             self.http_client_call(node, route_id)  # type: ignore[arg-type]
             return
@@ -73,8 +80,9 @@ class EndpointCalls:
             # `llm.invoke(...)`: a request method of what a sink returns (data: the sink's `methods`)
             sink = sinks.sink_of.get(route_id or "")
             endpoint = sink.method_endpoint(names[0]) if sink is not None else None
-            if endpoint is not None or (route_id is None and route_ref is not None):
-                # a client of another module: the resolver asks its route's `call_methods` for the endpoint
+            if endpoint is not None or route_ref is not None:
+                # a client the resolver knows by reference (another module's, a factory's): its route's
+                # `call_methods` give the endpoint
                 self.record(node, endpoint or "", route_id, route_ref, method=None if endpoint else names[0])
             return
         if (route_id is None and route_ref is None) or len(names) < 2:

@@ -16,8 +16,8 @@ import re
 from typing import Optional, Protocol
 
 from routelint.compose import compose
-from routelint.facts import ENV, LITERAL, REF, UNKNOWN, UNKNOWN_VALUE, Location, Value, env_value
-from routelint.frontends.python.scopes import Choice, branch_origin, string_of
+from routelint.facts import ENV, LITERAL, PARAM, REF, UNKNOWN, UNKNOWN_VALUE, Location, Value, env_value
+from routelint.frontends.python.scopes import Choice, Known, branch_origin, string_of
 from routelint.frontends.python.source import SourceText
 
 ENV_GETTERS = {"os.getenv", "os.environ.get", "decouple.config", "environ.get", "os.environ.setdefault"}
@@ -92,13 +92,17 @@ class Evaluator:
             return UNKNOWN_VALUE if branch is None else self.evaluate(node.options[branch], depth + 1)
         if isinstance(node, ast.NamedExpr):
             return self.evaluate(node.value, depth + 1)
+        if isinstance(node, Known):
+            return node.value
         return UNKNOWN_VALUE
 
     def _or(self, node: ast.BoolOp, depth: int) -> Value:
         left = self.evaluate(node.values[0], depth + 1)
         for operand in node.values[1:]:
             right = self.evaluate(operand, depth + 1)
-            if left.kind == ENV and left.text is None and right.text is not None:
+            if is_param(left):  # `base_url or DEFAULT` in a factory: the call site decides
+                left = left if left.pieces else left.with_(pieces=(right,))
+            elif left.kind == ENV and left.text is None and right.text is not None:
                 left = env_value(left.env_var or "", right)
             elif left.text is None:
                 left = right if right.kind != UNKNOWN else left
@@ -256,6 +260,11 @@ def _named(value: Value, name_node: ast.AST, name: Value) -> Value:
     if value.kind == ENV and value.text is None and isinstance(name_node, ast.Constant) and name.quote and name.loc:
         return value.with_(name_literal=(name.loc, name.quote))
     return value
+
+
+def is_param(value: Value) -> bool:
+    """A factory's parameter, filled at each call site of another module."""
+    return value.kind == REF and value.ref is not None and value.ref[0] == PARAM
 
 
 def as_ref(module: str, name: str) -> Value:

@@ -2,7 +2,8 @@
 `Authorization: Bearer ...` header, and the `"model"` of a JSON body.
 
 The header and the body are followed like any value: a dict literal, a name bound to one, `dict(...)`,
-`{**base, ...}`; the key inside `f"Bearer {KEY}"` or `"Bearer " + KEY` is `KEY` itself.
+`{**base, ...}`; the key inside `f"Bearer {KEY}"` or `"Bearer " + KEY` is `KEY` itself. Providers that
+take the key in a header of its own (`x-api-key`, Azure's `api-key`) carry it as the header's whole value.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from routelint.facts import UNKNOWN_VALUE, Value
 from routelint.frontends.python.symbols import Symbols
 
 BEARER = "bearer "
+AUTHORIZATION = "authorization"
+KEY_HEADERS = ("x-api-key", "api-key")  # headers whose whole value is the key (no "Bearer ")
 HEADER_PARAMS = ("headers",)
 BODY_PARAMS = ("json", "data", "content")
 
@@ -21,18 +24,21 @@ BODY_PARAMS = ("json", "data", "content")
 MAX_NAME_HOPS = 4
 
 
-def _header(symbols: Symbols, keywords: dict[str, ast.expr]) -> Optional[ast.expr]:
+def _header(symbols: Symbols, keywords: dict[str, ast.expr]) -> tuple[Optional[str], Optional[ast.expr]]:
+    """(lower-case name, value expression) of the header that carries the key, if any."""
     for param in HEADER_PARAMS:
         if param in keywords:
             for key, value in symbols.entries(keywords[param]):
-                if key.lower() == "authorization":
+                if key.lower() == AUTHORIZATION:
                     for _ in range(MAX_NAME_HOPS):  # `auth = f"Bearer {KEY}"; headers={"Authorization": auth}`
                         bound = symbols.bound_expression(value)
                         if bound is None or _key_part(value) is not None:
                             break
                         value = bound
-                    return value
-    return None
+                    return AUTHORIZATION, value
+                if key.lower() in KEY_HEADERS:
+                    return key.lower(), value
+    return None, None
 
 
 def _key_part(value: ast.expr) -> Optional[ast.expr]:
@@ -54,9 +60,11 @@ def _key_part(value: ast.expr) -> Optional[ast.expr]:
 
 def bearer_key(symbols: Symbols, keywords: dict[str, ast.expr]) -> tuple[Value, Optional[ast.expr]]:
     """The key a request sends and the expression it is written in (reported there)."""
-    header = _header(symbols, keywords)
+    name, header = _header(symbols, keywords)
     if header is None:
         return UNKNOWN_VALUE, None
+    if name != AUTHORIZATION:
+        return symbols.eval.evaluate(header), header
     part = _key_part(header)
     if part is not None:
         return symbols.eval.evaluate(part), part

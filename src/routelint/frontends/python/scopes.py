@@ -45,7 +45,7 @@ class Scope:
     params: dict[str, Optional[ast.expr]] = field(default_factory=dict)
     cls: Optional[ClassInfo] = None
     returns_client: Optional[str] = None
-    returns: list[ast.expr] = field(default_factory=list)  # what the function returns (small factories)
+    _returns: Optional[list[ast.expr]] = None  # what the function returns (small factories), when asked
     star_kwargs: Optional[str] = None
     # a function evaluated for one call site: parameter -> (argument expression, the caller's scope)
     bindings: dict[str, tuple[ast.expr, "Scope"]] = field(default_factory=dict)
@@ -54,8 +54,27 @@ class Scope:
     def bound(self, bindings: dict[str, tuple[ast.expr, "Scope"]]) -> "Scope":
         """This function's scope as seen from one call site: same names, parameters bound."""
         return Scope(self.kind, self.parent, values=self.values, clients=self.clients, instances=self.instances,
-                     params=self.params, cls=self.cls, returns=self.returns, star_kwargs=self.star_kwargs,
+                     params=self.params, cls=self.cls, _returns=self._returns, star_kwargs=self.star_kwargs,
                      bindings=bindings, node=self.node)
+
+    @property
+    def returns(self) -> list[ast.expr]:
+        """The values the function returns (not those of functions nested in it), found on first use:
+        most functions are never asked."""
+        if self._returns is None:
+            self._returns = []
+            stack = list(ast.iter_child_nodes(self.node)) if self.node is not None else []
+            while stack:
+                child = stack.pop()
+                if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+                    continue
+                if isinstance(child, ast.Return):
+                    if child.value is not None:
+                        self._returns.append(child.value)
+                    continue
+                if isinstance(child, ast.stmt):
+                    stack.extend(ast.iter_child_nodes(child))
+        return self._returns
 
     def chain(self) -> Iterator["Scope"]:
         """This scope, then the enclosing ones Python's name lookup sees (class bodies are skipped
@@ -79,6 +98,17 @@ class Choice(ast.expr):
         super().__init__()
         self.options = options
         self.origin = origin
+
+
+class Known(ast.expr):
+    """An expression whose Value is already known: a factory's parameter stands for whatever a call site
+    of another module passes (a `(PARAM, name)` placeholder, see facts.FactoryTemplate)."""
+
+    _fields = ()
+
+    def __init__(self, value) -> None:
+        super().__init__()
+        self.value = value
 
 
 def branch_origin(test: ast.expr) -> int:

@@ -27,7 +27,7 @@ from routelint.facts import (
 )
 from routelint.frontends.python import http
 from routelint.frontends.python.anchors import argument_insert
-from routelint.frontends.python.scopes import ClassInfo, Scope, dotted
+from routelint.frontends.python.scopes import ClassInfo, Known, Scope, dotted
 from routelint.frontends.python.symbols import Symbols
 from routelint.sdks import SdkCatalog, Sink
 
@@ -51,6 +51,10 @@ class Sinks:
         self.bound_calls: dict[int, Optional[str]] = {}  # call site -> route of the client it returns
         self.parametrised: dict[int, list[tuple[ast.Call, Sink]]] = {}
         self.sink_of: dict[str, Sink] = {}  # route id -> the sink that built it (its request methods)
+        # sink calls the walk met directly in each function's body (not in a nested function, class or
+        # lambda), by id of the definition; `walked`: the definitions whose body the walk has finished
+        self.sink_calls: dict[int, list[tuple[ast.Call, Sink]]] = {}
+        self.walked: set[int] = set()
 
     @property
     def path(self) -> str:
@@ -285,9 +289,7 @@ class Sinks:
                 bindings[name] = (argument, caller)
             else:
                 extra[name] = argument
-        forwards = callee.star_kwargs is not None and any(
-            keyword.arg is None and isinstance(keyword.value, ast.Name) and keyword.value.id == callee.star_kwargs
-            for keyword in inner.keywords)
+        forwards = self.forwards_kwargs(callee, inner)
         bound = callee.bound(bindings)
         with self.sym.inside(bound):
             inner_keywords, inner_positional = self.arguments(inner)
@@ -298,6 +300,19 @@ class Sinks:
             while any(route.id == route_id for route in self.facts.routes):
                 route_id += "'"
             return self.make_route(site, sink, inner_keywords, inner_positional, span_node=site, route_id=route_id)
+
+    @staticmethod
+    def forwards_kwargs(callee: Scope, inner: ast.Call) -> bool:
+        """Does `inner` pass on the function's `**kwargs`? (a caller's extra keywords reach the sink)"""
+        return callee.star_kwargs is not None and any(
+            keyword.arg is None and isinstance(keyword.value, ast.Name) and keyword.value.id == callee.star_kwargs
+            for keyword in inner.keywords)
+
+    @staticmethod
+    def uses_params(node: ast.AST, callee: Scope) -> bool:
+        """Does an expression read one of the function's parameters (its `**kwargs` included)?"""
+        params = set(callee.params) | ({callee.star_kwargs} if callee.star_kwargs else set())
+        return any(isinstance(name, ast.Name) and name.id in params for name in ast.walk(node))
 
     def bind_function_call(self, call: ast.Call) -> Optional[str]:
         """A call of a function of this module that builds a route from its parameters
@@ -311,7 +326,7 @@ class Sinks:
         if callee is None or callee.node is None or not (call.args or call.keywords):
             return None
         returned = None
-        for inner, sink in self._parametrised_sinks(callee):
+        for inner, sink in self.parametrised_sinks(callee):
             route_id = self.bound_route(call, callee, inner, sink)
             if route_id is not None and callee.returns_client is not None \
                     and self.route_of_call.get(id(inner)) == callee.returns_client:
@@ -319,12 +334,15 @@ class Sinks:
         self.bound_calls[key] = returned
         return returned
 
-    def _parametrised_sinks(self, callee: Scope) -> list[tuple[ast.Call, Sink]]:
-        """Sink calls in a function's body whose arguments use its parameters (cached per function)."""
+    def parametrised_sinks(self, callee: Scope) -> list[tuple[ast.Call, Sink]]:
+        """Sink calls in a function's body whose arguments use its parameters (cached per function): those
+        the walk met there, or, for a function called before the walk reached it, a walk of its body."""
         key = id(callee.node)
+        if key in self.walked and key not in self.parametrised:
+            self.parametrised[key] = [(node, sink) for node, sink in self.sink_calls.get(key, ())
+                                      if sink.kind in BUILDS_ROUTE and self.uses_params(node, callee)][:MAX_CALL_SITES]
         if key not in self.parametrised:
             found: list[tuple[ast.Call, Sink]] = []
-            params = set(callee.params) | ({callee.star_kwargs} if callee.star_kwargs else set())
             stack = list(ast.iter_child_nodes(callee.node))  # type: ignore[arg-type]
             while stack and len(found) < MAX_CALL_SITES:
                 node = stack.pop()
@@ -333,8 +351,7 @@ class Sinks:
                 stack.extend(ast.iter_child_nodes(node))
                 if isinstance(node, ast.Call):
                     sink, _ = self.sink_for(node)
-                    if sink is not None and sink.kind in BUILDS_ROUTE and any(
-                            isinstance(name, ast.Name) and name.id in params for name in ast.walk(node)):
+                    if sink is not None and sink.kind in BUILDS_ROUTE and self.uses_params(node, callee):
                         found.append((node, sink))
             self.parametrised[key] = sorted(found, key=lambda item: (item[0].lineno, item[0].col_offset))
         return self.parametrised[key]
@@ -345,10 +362,17 @@ class Sinks:
         the first keeps the plain id, which clients and endpoint calls refer to."""
         span = self.span(span_node or call)
         route_id = route_id or f"{self.path}:{span.line}:{span.column}"
+        for site in self.alternatives(call, sink, keywords, positional, span, route_id, span_node is not None):
+            self._add_site(site, sink)
+        return route_id
+
+    def alternatives(self, call: ast.Call, sink: Sink, keywords: dict[str, ast.expr], positional: list[ast.expr],
+                     span: Span, route_id: str, elsewhere: bool) -> list[RouteSite]:
+        """The sites of one sink call, one per distinct path through the branches (`<id>|2`, ...)."""
         first: Optional[RouteSite] = None
         sites: list[RouteSite] = []
         for index in self.sym.paths():
-            site = self._site(call, sink, keywords, positional, span, route_id, span_node is not None)
+            site = self._site(call, sink, keywords, positional, span, route_id, elsewhere)
             if index == 0:
                 first = site  # no branch assumed: kept when the values depend on no branch
             elif all((site.base_url, site.api_key, site.model) != (other.base_url, other.api_key, other.model)
@@ -356,8 +380,7 @@ class Sinks:
                 sites.append(site)
         for number, site in enumerate(sites or [first]):  # type: ignore[list-item]
             site.id = route_id if number == 0 else f"{route_id}|{number + 1}"
-            self._add_site(site, sink)
-        return route_id
+        return sites or [first]  # type: ignore[list-item]
 
     def _site(self, call: ast.Call, sink: Sink, keywords: dict[str, ast.expr], positional: list[ast.expr], span: Span,
               route_id: str, elsewhere: bool) -> RouteSite:
@@ -431,7 +454,10 @@ class Sinks:
 
     def _written_at(self, node: Optional[ast.AST]) -> Optional[Span]:
         """Where an argument is written: a parameter bound at a call site is written there."""
-        return self.span(self.sym.binding_of(node) or node) if node is not None else None
+        if node is None:
+            return None
+        bound = self.sym.binding_of(node)
+        return None if isinstance(bound, Known) else self.span(bound or node)  # Known: another module's call site
 
     def _add_site(self, site: RouteSite, sink: Sink) -> None:
         self.sink_of[site.id] = sink

@@ -8,12 +8,13 @@ a constant defined below them still see it); values are evaluated lazily, when a
 from __future__ import annotations
 
 import ast
-from typing import Optional
+from typing import Callable, Optional
 
 from routelint.catalog.model import Catalog
 from routelint.facts import UNKNOWN_VALUE, EndpointCall, FileFacts, Value
 from routelint.frontends.python.anchors import key_literal, module_anchors
 from routelint.frontends.python.calls import EndpointCalls
+from routelint.frontends.python.factories import Factories
 from routelint.frontends.python.legacy import LegacyGlobals
 from routelint.frontends.python.scopes import Choice, ClassInfo, Scope, branch_origin, string_of
 from routelint.frontends.python.sinks import Sinks
@@ -36,26 +37,8 @@ def function_scope(node: ast.FunctionDef | ast.AsyncFunctionDef, parent: Scope) 
         scope.params[arg.arg] = default
     if args.kwarg is not None:
         scope.star_kwargs = args.kwarg.arg
-    scope.returns = _returns(node)
     scope.node = node
     return scope
-
-
-def _returns(node: ast.AST) -> list[ast.expr]:
-    """The values a function returns (not those of functions nested in it)."""
-    found: list[ast.expr] = []
-    stack = list(ast.iter_child_nodes(node))
-    while stack:
-        child = stack.pop()
-        if isinstance(child, (*FUNCTIONS, ast.ClassDef, ast.Lambda)):
-            continue
-        if isinstance(child, ast.Return):
-            if child.value is not None:
-                found.append(child.value)
-            continue
-        if isinstance(child, ast.stmt):
-            stack.extend(ast.iter_child_nodes(child))
-    return found
 
 
 class ModuleWalker:
@@ -64,11 +47,13 @@ class ModuleWalker:
         self.sym = Symbols(path, source, sdks.env_getters, sdks.passthrough)
         self.sinks = Sinks(self.sym, self.facts, catalog, sdks)
         self.legacy = LegacyGlobals(self.sym, self.facts, sdks)
-        self.calls = EndpointCalls(self.sinks, self.legacy)
+        self.factories = Factories(self.sinks)
+        self.calls = EndpointCalls(self.sinks, self.legacy, self.factories)
         self.sdks = sdks
         self.switch_names = {sink.switch[0] for sink in sdks.sinks.values() if sink.switch}
         self.switches: set[tuple[str, str]] = set()  # (call, argument) seen anywhere in the module
         self.not_key_literals: set[int] = set()
+        self.lambdas = 0  # lambdas the walk is inside
 
     # ------------------------------------------------------------------ entry
     def run(self, tree: ast.Module) -> FileFacts:
@@ -96,16 +81,26 @@ class ModuleWalker:
                 sym.functions[statement.name] = function_scope(statement, sym.module)
 
     # ------------------------------------------------------------------ traversal
+    # The walk is the frontend's hottest loop: handlers are found by node type in a table built once,
+    # and only the fields that can hold a node with a handler below it are followed (not a name's or
+    # an operator's context nodes, which never do).
+    HANDLERS: dict[type, Callable] = {}
+
     def visit(self, node: ast.AST) -> None:
-        handler = getattr(self, "visit_" + type(node).__name__, None)
-        if handler is not None:
-            if handler(node) is False:
-                return  # the handler walked the children itself
+        handler = self.HANDLERS.get(type(node))
+        if handler is not None and handler(self, node) is False:
+            return  # the handler walked the children itself
         self.children(node)
 
     def children(self, node: ast.AST) -> None:
-        for child in ast.iter_child_nodes(node):
-            self.visit(child)
+        for name in _child_fields(type(node)):
+            value = getattr(node, name, None)
+            if type(value) is list:
+                for item in value:
+                    if isinstance(item, ast.AST) and type(item) not in LEAVES:
+                        self.visit(item)
+            elif isinstance(value, ast.AST) and type(value) not in LEAVES:
+                self.visit(value)
 
     def visit_Import(self, node: ast.Import) -> None:
         self.sym.add_import(node)
@@ -199,12 +194,21 @@ class ModuleWalker:
             self.children(node)
         finally:
             sym.scope = outer
+        self.sinks.walked.add(id(node))
         if scope.returns_client and outer is sym.module:
             self.sinks.factories[node.name] = scope.returns_client
             self.facts.client_exports[node.name + "()"] = scope.returns_client
         return False
 
     visit_AsyncFunctionDef = visit_FunctionDef
+
+    def visit_Lambda(self, node: ast.Lambda) -> bool:
+        self.lambdas += 1  # a sink call in a lambda is not one of the enclosing function's own
+        try:
+            self.children(node)
+        finally:
+            self.lambdas -= 1
+        return False
 
     def visit_Return(self, node: ast.Return) -> None:
         if node.value is not None and self.sym.scope.kind == "function":
@@ -236,6 +240,9 @@ class ModuleWalker:
                 return
         if isinstance(node.target, ast.Name):
             self.sym.scope.values.pop(node.target.id, None)  # changed in a way the evaluator does not follow
+
+    def visit_Raise(self, node: ast.Raise) -> None:
+        self.factories.skip(node)
 
     def visit_NamedExpr(self, node: ast.NamedExpr) -> None:
         self._bind(node.target, node.value)
@@ -288,6 +295,10 @@ class ModuleWalker:
                 self.facts.client_exports[name] = route
             return
         scope.clients.pop(name, None)
+        if scope is sym.module and isinstance(value, (ast.Call, ast.Await)):
+            made = self.factories.route_of(value)  # `client = make_client(...)` of another module, set up there
+            if made is not None:
+                self.facts.client_exports[name] = made
         instance = sym.instance_class(value) if isinstance(value, ast.Call) else None
         if instance is not None:
             scope.instances[name] = instance
@@ -330,12 +341,18 @@ class ModuleWalker:
             if chosen:
                 self.switches.add((qualified, chosen))  # type: ignore[arg-type]
         if sink is not None:
+            scope = self.sym.scope
+            if scope.kind == "function" and scope.node is not None and not self.lambdas:
+                sinks.sink_calls.setdefault(id(scope.node), []).append((node, sink))  # see Sinks.parametrised_sinks
             if sink.kind in ("model", "install"):
                 keywords, positional = sinks.arguments(node)
                 given = sinks.param(sink.client, sink.client_position, keywords, positional)
                 if given is not None:
                     route_id = sinks.client_of(given)
-                    sinks.use_route(node, sink, keywords, route_id, None if route_id else sinks.client_ref(given), positional)
+                    route_ref = None if route_id else sinks.client_ref(given)
+                    if route_ref is not None:
+                        route_id = self.factories.route_of(given)
+                    sinks.use_route(node, sink, keywords, route_id, route_ref, positional)
             elif sink.kind == "router":
                 sinks.router_routes(node, sink)
             elif sink.kind != "wrap":
@@ -344,6 +361,7 @@ class ModuleWalker:
         if sinks.super_init(node):
             return
         sinks.bind_function_call(node)
+        self.factories.call(node)
         self.calls.visit(node)
 
     # ------------------------------------------------------------------ the end of the module
@@ -379,6 +397,7 @@ class ModuleWalker:
             if value.text is not None or value.env_var:
                 facts.exports[name + "()"] = value
         self.legacy.finish()
+        facts.factories = self.factories.templates()
         for name, ref in sym.module_refs.items():
             if "#" in ref:
                 module, _, member = ref.partition("#")
@@ -388,6 +407,21 @@ class ModuleWalker:
     @staticmethod
     def _call(name: str) -> ast.Call:
         return ast.Call(func=ast.Name(id=name, ctx=ast.Load()), args=[], keywords=[])
+
+
+ModuleWalker.HANDLERS = {getattr(ast, name[len("visit_"):]): handler for name, handler in vars(ModuleWalker).items()
+                         if name.startswith("visit_") and hasattr(ast, name[len("visit_"):])}
+# nodes below which no handler can fire: names (an id and a context) and operators
+LEAVES = frozenset({ast.Name, ast.Load, ast.Store, ast.Del, *ast.operator.__subclasses__(), *ast.boolop.__subclasses__(),
+                    *ast.unaryop.__subclasses__(), *ast.cmpop.__subclasses__()})
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _child_fields(cls: type) -> tuple[str, ...]:
+    fields = _CHILD_FIELDS.get(cls)
+    if fields is None:
+        fields = _CHILD_FIELDS[cls] = tuple(name for name in cls._fields if name not in ("ctx", "op", "ops"))  # type: ignore[attr-defined]
+    return fields
 
 
 def analyse_tree(path: str, source: SourceText, tree: ast.Module, catalog: Catalog, sdks: SdkCatalog) -> FileFacts:
