@@ -113,8 +113,12 @@ class Known(ast.expr):
 
 def branch_origin(test: ast.expr) -> int:
     """One identity for branch points that test the same condition (`if PROVIDER == "gemini":` twice, or
-    `A if c else B` beside `KA if c else KB`): they take the same branch on one path."""
-    return hash(ast.dump(test))
+    `A if c else B` beside `KA if c else KB`): they take the same branch on one path. Kept on the node:
+    a conditional expression is asked again each time a value through it is evaluated."""
+    origin = getattr(test, "_routelint_origin", None)
+    if origin is None:
+        origin = test._routelint_origin = hash(ast.dump(test))  # type: ignore[attr-defined]
+    return origin
 
 
 def dotted(node: ast.AST) -> Optional[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import re
 from bisect import bisect_right
+from itertools import accumulate
 from typing import Optional
 
 from routelint.facts import Location, Span
@@ -24,9 +25,11 @@ class SourceText:
     def __init__(self, path: str, text: str) -> None:
         self.path = path
         self.text = text
-        starts = [0]
-        starts.extend(match.end() for match in _NEWLINE.finditer(text))
-        self.starts = starts
+        if "\r" in text:
+            self.starts = [0]
+            self.starts.extend(match.end() for match in _NEWLINE.finditer(text))
+        else:  # the common case, split at C speed
+            self.starts = list(accumulate((len(line) + 1 for line in text.split("\n")[:-1]), initial=0))
 
     def _line(self, line: int) -> str:
         start = self.starts[line - 1]
