@@ -285,3 +285,12 @@ def test_factory_call_passing_nothing_known_adds_no_route(tmp_path: Path) -> Non
     write_tree(tmp_path, {"pyproject.toml": "[tool.routelint]\n", **files})
     result = run([str(tmp_path)], discover_config(str(tmp_path)), jobs=1)
     assert [Path(route.site.path).name for route in result.routes] == ["clients.py"]
+
+
+def test_factory_whose_key_no_parameter_touches_reports_a_mismatch_once(tmp_path: Path) -> None:
+    factory = ("import os\n\nfrom openai import OpenAI\n\n\n"
+               "def groq_client(timeout=10):\n"
+               "    return OpenAI(base_url='https://api.groq.com/openai/v1', api_key=os.environ['OPENAI_API_KEY'], timeout=timeout)\n")
+    callers = "from clients import groq_client\n\nfast = groq_client(timeout=5)\nslow = groq_client(timeout=60)\n"
+    found = findings(tmp_path, {"clients.py": factory, "app.py": callers}, "RL201")
+    assert [(path, line) for path, line, _ in found] == [("clients.py", 7)]

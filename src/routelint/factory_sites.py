@@ -6,7 +6,7 @@ arguments evaluated to. Each placeholder becomes the caller's argument when one 
 parameter (positionally or by name), else the parameter's default, else unknown; `param or fallback`
 takes the fallback when the caller's value is unknown, as the evaluator's `or` does. Keywords a
 factory forwards through `**kwargs` reach the sink's own parameters. The sites are placed at the call,
-and the key is reported on the caller's argument when the caller passes it, else on the call.
+and the key is reported on the caller's argument when the caller passes it.
 """
 
 from __future__ import annotations
@@ -23,6 +23,10 @@ def _param(value: Optional[Value]) -> Optional[str]:
     if value is not None and value.kind == REF and value.ref is not None and value.ref[0] == PARAM:
         return value.ref[1]
     return None
+
+
+def _depends_on_params(value: Value) -> bool:
+    return _param(value) is not None or any(isinstance(piece, Value) and _depends_on_params(piece) for piece in value.pieces)
 
 
 def _either(given: Value, fallback: Value) -> Value:
@@ -59,10 +63,14 @@ def instantiate(template: FactoryTemplate, call: FactoryCall) -> list[RouteSite]
         site = replace(shape, id=call.id + shape.id, path=call.path, span=call.span, key_arg_insert=None, api_key_span=None,
                        base_url=fill(shape.base_url) or UNKNOWN_VALUE, api_key=fill(shape.api_key) or UNKNOWN_VALUE,
                        model=fill(shape.model))
-        # where the key meets the route: the caller's key argument, else the call (never the factory's
-        # own key expression: it serves every caller, and a fix there would change them all)
+        # where the key meets the route: the caller's key argument; the call when the caller's choice not
+        # to pass one picks the factory's fallback; else (a key no parameter touches) where the factory
+        # writes it, as its own route reports it, once however many callers
         key_param = _param(shape.api_key)
-        site.api_key_span = spans.get(key_param, call.span) if key_param in bound else call.span  # type: ignore[arg-type]
+        if key_param in bound:
+            site.api_key_span = spans.get(key_param, call.span)  # type: ignore[arg-type]
+        elif _depends_on_params(shape.api_key):
+            site.api_key_span = call.span
         if not shape.id.startswith("'"):  # the sink call the factory forwards **kwargs to
             for part, names in template.forwards.items():
                 name = next((name for name in names if name in extra), None)
