@@ -13,7 +13,7 @@ from typing import Callable, Iterator, Optional, Sequence
 from routelint.catalog.model import Catalog
 from routelint.catalog.urls import provider_for_url
 from routelint.discover import PYTHON, SourceFile
-from routelint.facts import FileFacts
+from routelint.facts import FactoryCall, FileFacts
 from routelint.modules import JS_KINDS, stem_index, targets
 
 MAX_IMPORT_ROUNDS = 4
@@ -53,15 +53,17 @@ def _more_to_parse(files: list[FileFacts], parsed: set[str], needs: dict[str, se
     if not unparsed:
         return wanted_js
     index = stem_index(python)
+    factories = {facts.path: facts.factories for facts in files if facts.factories}
     for facts in files:
         if facts.path not in parsed:
             continue
-        for reference, member in _needed_names(facts, needs.get(facts.path, set())):
+        for reference, member in [*_needed_names(facts, needs.get(facts.path, set())), *_passed_names(facts, factories, index)]:
             for path in targets(index, reference, member):
                 # `from pkg import name`: the name lives in pkg/__init__.py, or is the submodule pkg/name.py
                 needs.setdefault(path, set()).add(member)
     wanted = {path for path in needs if path in unparsed}
-    route_modules = [facts.path for facts in files if facts.path in parsed and _defines_route(facts, catalog)]
+    route_modules = [facts.path for facts in files if facts.path in parsed
+                     and (_defines_route(facts, catalog) or any(_found_factory(call, factories, index) for call in facts.factory_calls))]
     if route_modules:
         route_index = stem_index(route_modules)
         reaches: dict[tuple[str, str], bool] = {}  # the same imports recur across a tree: ask once
@@ -122,7 +124,22 @@ def _needed_names(facts: FileFacts, asked: set[str]) -> Iterator[tuple[str, str]
             yield facts.client_imports[name]
 
 
+def _passed_names(facts: FileFacts, factories: dict[str, dict], index: dict[str, list[str]]) -> Iterator[tuple[str, str]]:
+    """Imported names a module passes to a factory of another module (`make_client(base_url=GROQ_URL)`),
+    for the calls whose factory was found (a factory sets up routes: its module is parsed already)."""
+    for call in facts.factory_calls:
+        if _found_factory(call, factories, index):
+            for value in (*call.args, *call.keywords.values()):
+                for module, name in value.refs():
+                    yield module, name.split(".")[0]
+
+
+def _found_factory(call: FactoryCall, factories: dict[str, dict], index: dict[str, list[str]]) -> bool:
+    return any(call.ref[1] in factories.get(path, ()) for path in targets(index, *call.ref))
+
+
 def _defines_route(facts: FileFacts, catalog: Catalog) -> bool:
-    if facts.routes or facts.client_exports:
+    made_elsewhere = {call.id for call in facts.factory_calls}  # a client of another module's factory, maybe none
+    if facts.routes or any(route not in made_elsewhere for route in facts.client_exports.values()):
         return True
     return any(value.text and provider_for_url(catalog, value.text) is not None for value in facts.exports.values())
