@@ -294,3 +294,19 @@ def test_factory_whose_key_no_parameter_touches_reports_a_mismatch_once(tmp_path
     callers = "from clients import groq_client\n\nfast = groq_client(timeout=5)\nslow = groq_client(timeout=60)\n"
     found = findings(tmp_path, {"clients.py": factory, "app.py": callers}, "RL201")
     assert [(path, line) for path, line, _ in found] == [("clients.py", 7)]
+
+
+def test_a_sink_call_is_never_taken_for_another_module_s_factory(tmp_path: Path) -> None:
+    """`response = requests.post(...)` is a request, not a client: `response.headers.get(...)` is no endpoint call."""
+    source = ("import requests\n\n\ndef start(base):\n"
+              "    response = requests.post(f'{base}/sso/start', timeout=10)\n"
+              "    return response.headers.get('content-type')\n")
+    facts = facts_of(source)
+    assert not facts.factory_calls and all(call.route_id is None for call in facts.calls)
+
+
+def test_key_header_with_unknown_parts_is_no_known_key() -> None:
+    source = ("import requests\n\n\ndef describe(key, url):\n"
+              "    return requests.post('https://api.groq.com/openai/v1/chat/completions', headers={'x-api-key': f'token {key}'})\n")
+    (site,) = facts_of(source).routes
+    assert site.api_key.text is None and site.api_key_span is None

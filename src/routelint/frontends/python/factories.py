@@ -94,8 +94,8 @@ class Factories:
         if not (call.args or call.keywords):
             return None
         ref = self._target(call.func)
-        if ref is None or ref[1].endswith(EXCEPTION_SUFFIXES):
-            return None
+        if ref is None or ref[1].endswith(EXCEPTION_SUFFIXES) or self.sinks.sink_for(call)[0] is not None:
+            return None  # (a sink's own call is a route of this module, never another module's factory)
         sym, sinks = self.sym, self.sinks
         keywords, positional = sinks.arguments(call)
         paths = sym.paths()  # one pass with no branch assumed, leaving the state of a route being built alone

@@ -63,8 +63,9 @@ def bearer_key(symbols: Symbols, keywords: dict[str, ast.expr]) -> tuple[Value, 
     name, header = _header(symbols, keywords)
     if header is None:
         return UNKNOWN_VALUE, None
-    if name != AUTHORIZATION:
-        return symbols.eval.evaluate(header), header
+    if name != AUTHORIZATION:  # the whole value is the key: one with unknown parts (`f"token {k}"`) is no key we know
+        value = symbols.eval.evaluate(header)
+        return (UNKNOWN_VALUE, None) if value.partial else (value, header)
     part = _key_part(header)
     if part is not None:
         return symbols.eval.evaluate(part), part
