@@ -61,9 +61,12 @@ class Keys:
         self.random = random.Random(seed)
 
     def _make(self, prefix: str, alphabet: str, size: int) -> str:
+        # mixed classes, as real keys are; the floors shrink with the size so that short tokens exist
+        # (8 characters can never hold 3 digits and 6 letters: that once looped forever)
+        digits, letters = min(3, size // 4), min(6, size // 2)
         while True:
             body = "".join(self.random.choice(alphabet) for _ in range(size))
-            if sum(ch.isdigit() for ch in body) >= 3 and sum(ch.isalpha() for ch in body) >= 6:
+            if sum(ch.isdigit() for ch in body) >= digits and sum(ch.isalpha() for ch in body) >= letters:
                 return prefix + body
 
     def gemini(self) -> str:
