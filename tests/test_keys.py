@@ -170,3 +170,15 @@ def test_long_identifier_next_to_a_provider_word_is_not_a_prefixless_key(catalog
     """32 letters of a class name beside `Mistral` (a real false positive in pydantic-ai) is no key."""
     text = "from mistralai import (\n    ChatCompletionChoiceFinishReason as MistralFinishReason,\n)\n"
     assert find_secrets("m.py", PYTHON, text, catalog) == []
+
+
+def test_a_run_cut_out_of_base64_data_is_not_a_key(catalog):
+    """Minified JS inlines images as base64: a 32-character run between `/` and `+` there took the shape
+    of a Mistral key (five false positives in litellm's bundled UI). The same value written as a value
+    is still a key."""
+    image = f"iVBORw0KGgoAAAANSUhEUgAAA/{TOKEN}+TAAAAAElFTkSuQmCC"
+    bundle = f'const mistral={{src:"data:image/png;base64,{image}",width:24}};\n'
+    assert find_secrets("chunk.js", TEXT, bundle, catalog) == []
+    assert find_secrets("chunk.js", TEXT, bundle.replace("+TAAAA", "=TAAAA").replace("A/", "A+"), catalog) == []
+    written = f'const mistral = {{apiKey: "{TOKEN}"}};\n'
+    assert [item.text for item in find_secrets("chunk.js", TEXT, written, catalog)] == [TOKEN]

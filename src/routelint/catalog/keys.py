@@ -170,12 +170,23 @@ def find_keys(catalog: Catalog, text: str) -> list[KeyMatch]:
             value = match.group(0)
             if is_placeholder(catalog, value) or not _body_entropy_ok(pattern, value):
                 continue
+            if _cut_from_base64(text, match.start(), match.end()):
+                continue
             if pattern.needs_context:
                 window = _context_window(lowered.text, match.start(), match.end())
                 if not any(word in window for word in gated.context):
                     continue
             found.append(KeyMatch(match.start(), match.end(), value, provider.id, pattern.id))
     return _non_overlapping(found)
+
+
+def _cut_from_base64(text: str, start: int, end: int) -> bool:
+    """Is text[start:end] a run cut out of base64 data (an image inlined in minified JS)? Base64 puts `+`
+    and `/` between alphanumeric runs; a key is never written with `+` against it on one side and `+`,
+    `/` or `=` on the other."""
+    before = text[start - 1] if start > 0 else ""
+    after = text[end] if end < len(text) else ""
+    return (before == "+" and after in ("+", "/", "=")) or (after == "+" and before in ("+", "/"))
 
 
 def _context_window(text: str, start: int, end: int, lines: int = CONTEXT_LINES) -> str:
