@@ -25,8 +25,8 @@ from routelint.sdks import SdkCatalog
 from routelint.textio import MAX_SOURCE_BYTES, TooLarge, UnsafePath, decode, display_text, looks_binary, read_bounded, text_digest
 
 MAX_BYTES = MAX_SOURCE_BYTES
-# from this size the raw-text passes run under the file's budget (a timer per small file would cost more
-# than the passes themselves)
+# from this many characters the raw-text key scan runs under the file's budget (a timer per small file
+# would cost more than the scan itself)
 RAW_BUDGET_FROM = 256 * 1024
 OVER_BUDGET = "not analysed"  # how an RL001 of a file past its budget starts (never cached: machine-dependent)
 
@@ -109,22 +109,21 @@ def prepare_file(source: SourceFile, ctx: ScanContext, force: bool = False) -> O
     if is_binary(data, source.kind):
         return None
     text, error = decode(data)
-    if text is None:
-        if source.kind not in ANALYSED_KINDS:
-            return None
-        facts = _problem(source, error or "not UTF-8")
-        facts.secrets = secrets_in(source, data.decode("utf-8", errors="replace"), ctx)
-        return facts
-    if "\0" in text and source.kind in ANALYSED_KINDS:  # no parser reads it: RL001, the keys still count
-        facts = _problem(source, f"holds a NUL character (line {text.count(chr(10), 0, text.index(chr(0))) + 1}): "
-                                 "not analysed beyond its keys")
-        facts.secrets = secrets_in(source, text, ctx)
-        facts.suppressions = find_suppressions(source.kind, source.path, text)
-        return facts
-    try:  # the raw-text passes are linear; a large file still runs them under its budget, as a safety net
-        with file_budget(len(data)) if len(data) >= RAW_BUDGET_FROM else nullcontext():
-            candidate, keys = ctx.prefilter.classify(text, source.kind)
-            secrets = secrets_in(source, text, ctx, known_gate=keys)
+    try:  # a key scan past its budget (see `secrets_in`) ends in RL001; the run goes on
+        if text is None:
+            if source.kind not in ANALYSED_KINDS:
+                return None
+            facts = _problem(source, error or "not UTF-8")
+            facts.secrets = secrets_in(source, data.decode("utf-8", errors="replace"), ctx)
+            return facts
+        if "\0" in text and source.kind in ANALYSED_KINDS:  # no parser reads it: RL001, the keys still count
+            facts = _problem(source, f"holds a NUL character (line {text.count(chr(10), 0, text.index(chr(0))) + 1}): "
+                                     "not analysed beyond its keys")
+            facts.secrets = secrets_in(source, text, ctx)
+            facts.suppressions = find_suppressions(source.kind, source.path, text)
+            return facts
+        candidate, keys = ctx.prefilter.classify(text, source.kind)
+        secrets = secrets_in(source, text, ctx, known_gate=keys)
     except BudgetExceeded as exc:
         return _problem(source, f"{OVER_BUDGET}: {exc}")
     clock.lap("prefilter")
@@ -195,7 +194,10 @@ def over_budget(facts: Optional[FileFacts]) -> bool:
 
 
 def secrets_in(source: SourceFile, text: str, ctx: ScanContext, known_gate: Optional[bool] = None) -> list[SecretCandidate]:
-    """Keys in the raw text (provider patterns, generic keys by context, escaped literals)."""
-    if known_gate is None:
-        known_gate = ctx.prefilter.may_hold_key(text)
-    return find_secrets(source.path, source.kind, text, ctx.catalog, known_gate=known_gate)
+    """Keys in the raw text (provider patterns, generic keys by context, escaped literals). The scan is
+    linear; a large text still runs it under its budget, as the frontends run, as a safety net: past it,
+    BudgetExceeded propagates to the caller."""
+    with file_budget(len(text)) if len(text) >= RAW_BUDGET_FROM else nullcontext():
+        if known_gate is None:
+            known_gate = ctx.prefilter.may_hold_key(text)
+        return find_secrets(source.path, source.kind, text, ctx.catalog, known_gate=known_gate)
