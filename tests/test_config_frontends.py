@@ -11,6 +11,7 @@ import random
 import shutil
 import string
 import subprocess
+import time
 import sys
 from pathlib import Path
 
@@ -525,13 +526,26 @@ def test_hostile_files_are_rl001_and_the_run_continues(tmp_path, name, line, wor
 
 
 def test_alias_bomb_is_refused_quickly(catalog):
-    import time
-
     text = (FIXTURES / "hostile" / "alias-bomb.yaml").read_text()
     started = time.process_time()  # CPU seconds: a refusal, not a benchmark, on a machine of any load
     facts = analyse(catalog, "yaml", text, "bomb.yaml")
     assert time.process_time() - started < 2
     assert facts.problems and facts.routes == []
+
+
+def test_yaml_flow_nesting_past_the_tree_depth_is_refused_by_the_scanner(catalog):
+    from routelint.frontends.yaml_config import MAX_TREE_DEPTH
+
+    def nested(depth: int) -> str:
+        return "llm:\n  base_url: https://openrouter.ai/api/v1\n  extra: " + "[" * depth + "]" * depth + "\n"
+
+    # valid YAML, far from the interpreter's recursion limit: only the scanner's depth bound refuses it
+    assert analyse(catalog, "yaml", nested(MAX_TREE_DEPTH), "ok.yaml").problems == []
+    refused = analyse(catalog, "yaml", nested(MAX_TREE_DEPTH + 1), "deep.yaml")
+    assert [problem.message for problem in refused.problems] == ["cannot be analysed: YAML nested too deeply"]
+    started = time.process_time()  # half a million brackets: refused at the 201st, not scanned to the end
+    assert analyse(catalog, "yaml", nested(500_000), "deeper.yaml").problems
+    assert time.process_time() - started < 2
 
 
 def test_recursive_alias_does_not_loop(catalog):

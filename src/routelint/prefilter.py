@@ -18,7 +18,7 @@ from routelint.catalog.model import Catalog
 from routelint.discover import DOTENV, NOTEBOOK, PYTHON
 from routelint.modules import JS_KINDS
 from routelint.sdks import SdkCatalog
-from routelint.trie import trie_pattern
+from routelint.trie import compiled_trie
 
 # Route-like keys of config files (`base_url:`, `apiBase`, LiteLLM's `litellm_params`): too common in
 # Python to keep a .py file, but a YAML/TOML/JSON file holding one is worth parsing
@@ -66,5 +66,5 @@ def build_prefilter(catalog: Catalog, sdks: SdkCatalog) -> Prefilter:
             terms.update(sink.base_url_env)
             terms.update(sink.api_key_env)
     gate = key_gate_words(catalog)
-    combined = re.compile(trie_pattern(terms | gate)) if gate is not None else re.compile(r"")
-    return Prefilter(re.compile(trie_pattern(terms)), catalog, combined)
+    combined = compiled_trie(frozenset(terms | gate)) if gate is not None else re.compile(r"")
+    return Prefilter(compiled_trie(frozenset(terms)), catalog, combined)

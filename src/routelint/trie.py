@@ -3,29 +3,49 @@
 Python's `re` tries the branches of an alternation one by one at every position of the text; a
 pattern factored as a trie follows one branch per position instead, which scans several times
 faster. Used wherever a file's raw text is searched for any of many words (the prefilter, key gates).
+
+The pattern only answers "does any word occur?", so a word that has a shorter word as its prefix adds
+nothing and is dropped. Every run (and every test) asks for the same few word sets, so the compiled
+pattern is kept per set.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from functools import lru_cache
+from typing import Iterable, Sequence
+
+_NEVER = r"(?!x)x"
 
 
 def trie_pattern(terms: Iterable[str]) -> str:
     """One regular expression matching any of `terms`, factored as a trie."""
-    root: dict = {}
-    for term in terms:
-        node = root
-        for char in term:
-            node = node.setdefault(char, {})
-        node[""] = {}
+    kept: list[str] = []
+    for term in sorted({term for term in terms if term}):
+        # sorted order puts a prefix right before the words it starts: the shortest is enough
+        if not kept or not term.startswith(kept[-1]):
+            kept.append(term)
+    return _branches(kept, 0) if kept else _NEVER
 
-    def build(node: dict) -> str:
-        branches = [re.escape(char) + build(child) for char, child in sorted(node.items()) if char]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        # a term may end here: what follows is optional, and the shortest match is enough to decide
-        return "" if "" in node else body
 
-    return build(root) or r"(?!x)x"
+def _branches(words: Sequence[str], depth: int) -> str:
+    """The pattern for `words` (sorted, none a prefix of another, sharing `depth` characters), from `depth`."""
+    if len(words) == 1:
+        # a chain of single children: the rest of the word, escaped as a whole
+        return re.escape(words[0][depth:])
+    groups: list[str] = []
+    start = 0
+    while start < len(words):
+        char = words[start][depth]
+        end = start + 1
+        while end < len(words) and words[end][depth] == char:
+            end += 1
+        groups.append(re.escape(char) + _branches(words[start:end], depth + 1))
+        start = end
+    return groups[0] if len(groups) == 1 else "(?:" + "|".join(groups) + ")"
+
+
+@lru_cache(maxsize=16)
+def compiled_trie(terms: frozenset[str]) -> re.Pattern[str]:
+    """`trie_pattern(terms)`, compiled once per distinct set of words."""
+    return re.compile(trie_pattern(terms))

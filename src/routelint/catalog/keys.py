@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Iterator, Optional
 
 from routelint.catalog.model import Catalog, KeyPattern, Provider
-from routelint.trie import trie_pattern
+from routelint.trie import compiled_trie
 
 _ENV_NAME_RE = re.compile(r"^[A-Z][A-Z0-9_]*(?:API_KEY|_KEY|_TOKEN|_SECRET|APIKEY)$")
 # Template text people write where a key goes: `YOUR_API_KEY`, `API_KEY_HERE`, `INSERT_KEY`, `<key>`
@@ -146,7 +146,7 @@ def key_gate_words(catalog: Catalog) -> Optional[frozenset[str]]:
 @lru_cache(maxsize=8)
 def _gate_pattern(catalog: Catalog) -> Optional[re.Pattern[str]]:
     words = key_gate_words(catalog)
-    return re.compile(trie_pattern(words)) if words is not None else None
+    return compiled_trie(words) if words is not None else None
 
 
 def may_hold_key(catalog: Catalog, text: str) -> bool:

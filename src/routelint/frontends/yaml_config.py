@@ -11,7 +11,9 @@ Hostile input is refused, never expanded: a document with more than MAX_NODES co
 whose aliases would expand to more than MAX_EXPANDED nodes (an alias bomb), or a file over MAX_CHARS,
 is an RL001 problem. The pure-Python loader is used on purpose: libyaml's C composer recurses without
 a bound and crashes the process on deeply nested flow collections, where the Python one raises
-RecursionError.
+RecursionError. Flow collections (`[[[...`) nested past MAX_TREE_DEPTH are refused as the scanner
+meets them: its work per token grows with the flow depth, so 5,000 brackets took a second to reach
+that RecursionError.
 """
 
 from __future__ import annotations
@@ -45,6 +47,9 @@ _KINDS = {
 }
 
 
+_TOO_DEEP = "cannot be analysed: YAML nested too deeply"
+
+
 class Refused(Exception):
     """The file is too large or expands too far to analyse."""
 
@@ -64,6 +69,11 @@ def _loader_class():
             if self.node_count > MAX_NODES:
                 raise Refused(f"has more than {MAX_NODES} YAML nodes: not analysed")
             return super().compose_node(parent, index)
+
+        def fetch_flow_collection_start(self, TokenClass):  # type: ignore[override]
+            super().fetch_flow_collection_start(TokenClass)
+            if self.flow_level > MAX_TREE_DEPTH:
+                raise Refused(_TOO_DEEP)
 
     return BoundedLoader
 
@@ -193,7 +203,7 @@ def analyze_yaml(path: str, text: str, catalog: Catalog, sdks: SdkCatalog) -> Fi
     except yaml.YAMLError as exc:
         return problem(facts, f"is not valid YAML: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")
     except RecursionError:
-        return problem(facts, "cannot be analysed: YAML nested too deeply")
+        return problem(facts, _TOO_DEEP)
     finally:
         if loader is not None:
             loader.dispose()
