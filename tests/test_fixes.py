@@ -581,17 +581,3 @@ def test_lone_carriage_returns_are_not_fixed(tmp_path):
     result = fix_tree(tmp_path)
     assert (tmp_path / "app.py").read_bytes() == data
     assert "lone carriage-return" in result.stderr
-
-
-@pytest.mark.parametrize(("code", "example"), [case for case in _rule_examples() if _python_example(case.values[1])])
-def test_fixes_have_the_documented_applicability(tmp_path, code, example):
-    from routelint.rules_docs import rule
-
-    documented = rule(code).fix_applicability
-    write_example(tmp_path, example)
-    emitted = {d.fix.applicability for d in diagnostics(tmp_path) if d.code == code and d.fix is not None and d.fix.edits}
-    if documented is None:
-        assert not emitted, f"{code} emits fixes but rules/checks/{code}.toml documents no fix_applicability"
-        return
-    allowed = {documented} | ({UNSAFE} if code == "RL101" else set())  # RL101: unsafe when the variable is likely set
-    assert emitted <= allowed

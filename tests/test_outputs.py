@@ -7,6 +7,7 @@ The SARIF schema is the official one, copied into tests/data/ so a fresh clone n
 from __future__ import annotations
 
 import dataclasses
+import functools
 import io
 import json
 from pathlib import Path
@@ -44,7 +45,9 @@ MIXED = {
 }
 
 
+@functools.lru_cache(maxsize=1)
 def _validator():
+    """The official SARIF 2.1.0 schema, itself checked once, as a validator shared by every test."""
     cls = jsonschema.validators.validator_for(SCHEMA)
     cls.check_schema(SCHEMA)
     return cls(SCHEMA, format_checker=cls.FORMAT_CHECKER)

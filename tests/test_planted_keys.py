@@ -102,7 +102,7 @@ def _plant_tree(root: Path) -> list[Plant]:
         "",
         f'gemini = OpenAI(base_url="https://generativelanguage.googleapis.com/v1beta/openai/", api_key="{g1}")',
         f'RESELLER_API_KEY = "{s1}"',
-        f'client = OpenAI(base_url=os.environ["LLM_BASE_URL"], api_key=RESELLER_API_KEY)',
+        'client = OpenAI(base_url=os.environ["LLM_BASE_URL"], api_key=RESELLER_API_KEY)',
         f'OPENAI_API_KEY = "{d1}"',
         'deepseek = OpenAI(base_url="https://api.deepseek.com", api_key=OPENAI_API_KEY)',
         f'headers = {{"Authorization": "Bearer {t1}"}}',

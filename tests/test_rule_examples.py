@@ -3,7 +3,8 @@
 An example is written into a fresh directory together with a `pyproject.toml` holding `[tool.routelint]`
 (plus the example's own config); the engine runs on that directory with the config discovered from it,
 and the (path, line) of every diagnostic of the example's rule must equal the expectation exactly:
-the listed lines for an invalid example, nothing for a valid one. Other rules may fire too. What the
+the listed lines for an invalid example, nothing for a valid one. Other rules may fire too. The rule's
+fixes have the applicability its TOML documents (none emitted when it documents none). What the
 example's findings print is pinned by its section of tests/snapshots/<CODE>.txt (see tests/snapshot.py).
 
 The keys in the examples are random strings generated offline in the providers' formats; none is real.
@@ -22,6 +23,7 @@ from conftest import write_example
 
 from routelint.cli import cli
 from routelint.config import discover_config
+from routelint.diagnostics import UNSAFE
 from routelint.engine import run
 from routelint.rules_docs import SECTIONS, Example, RuleDoc, all_rules
 
@@ -56,6 +58,11 @@ def test_example(tmp_path: Path, request, code: str, kind: str, index: int, exam
     report = "\n".join(f"  {d.path}:{d.span.line}:{d.span.column} {d.code} {d.message}" for d in result.diagnostics)
     assert found == expected, f"{code} {kind} example {example.name!r}: all diagnostics:\n{report}"
     doc = all_rules()[code]
+    emitted = {d.fix.applicability for d in result.diagnostics if d.code == code and d.fix is not None and d.fix.edits}
+    if doc.fix_applicability is None:
+        assert not emitted, f"{code} emits fixes but rules/checks/{code}.toml documents no fix_applicability"
+    # RL101's fix is unsafe where the variable it reads is likely set already
+    assert emitted <= {doc.fix_applicability} | ({UNSAFE} if code == "RL101" else set()), f"{code}: {emitted}"
     snapshot.check(doc, snapshot.header(kind, index, example), snapshot.render(result, code, tmp_path, example),
                    snapshot.updating(request.config))
 

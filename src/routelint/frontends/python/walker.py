@@ -11,7 +11,7 @@ import ast
 from typing import Callable, Optional
 
 from routelint.catalog.model import Catalog
-from routelint.facts import UNKNOWN_VALUE, EndpointCall, FileFacts, Value
+from routelint.facts import UNKNOWN_VALUE, EndpointCall, FileFacts
 from routelint.frontends.python.anchors import key_literal, module_anchors
 from routelint.frontends.python.calls import EndpointCalls
 from routelint.frontends.python.factories import Factories
