@@ -190,6 +190,26 @@ def test_a_stage_knows_nothing_above_it(graph, stage):
     assert not above, f"routelint.stages.{stage} reaches {above}"
 
 
+def _reached_from_package(graph: dict[str, dict[str, int]], package: str) -> set[str]:
+    inside = {name for name in graph if name == package or name.startswith(package + ".")}
+    return {name for module in inside for name in _reaches(graph, module)} - inside
+
+
+READERS_OF_FILES = ("routelint.frontends", "routelint.scan", "routelint.discover", "routelint.filekinds",
+                    "routelint.keyscan", "routelint.stages")
+RULES = ("routelint.checks", "routelint.diagnostics", "routelint.rules_docs", "routelint.project", "routelint.stages")
+
+
+@pytest.mark.parametrize("package, forbidden", [
+    ("routelint.checks", READERS_OF_FILES),  # checks turn facts into diagnostics; they never read a file
+    ("routelint.frontends", RULES),  # frontends turn one file into facts; they know no rule or resolver
+    ("routelint.catalog", RULES + READERS_OF_FILES),  # provider knowledge: verdicts, never codes or files
+])
+def test_the_layers_the_readme_draws(graph, package, forbidden):
+    reached = _reached_from_package(graph, package)
+    assert not sorted(name for name in reached if name.startswith(forbidden)), f"{package} reaches them"
+
+
 @pytest.mark.parametrize("reader", ["routelint.reporters", "routelint.audit.inventory", "routelint.audit.html",
                                     "routelint.audit.formats"])
 def test_readers_of_a_result_do_not_depend_on_the_engine(graph, reader):

@@ -10,7 +10,8 @@ from conftest import run_cli, run_json
 
 from routelint.discover import JAVASCRIPT, TEXT, TYPESCRIPT, file_kind
 from routelint.frontends.js import minified
-from routelint.frontends.js.packages import major, read_packages
+from routelint.frontends.js.packages import read_packages
+from routelint.versions import major
 from routelint.fixer import parses
 
 CLIENT_TS = '''import OpenAI from "openai";

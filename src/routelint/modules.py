@@ -1,8 +1,9 @@
-"""How Python module names map to files of the scanned tree.
+"""How module names map to files of the scanned tree.
 
-One vocabulary for the frontend, the scanner, the resolver and the engine: a *module reference* is
-`mod:app.config` (an absolute import) or `path:pkg/config` (a relative import, already joined with
-the importing file's folder); a *stem* is a file path without `.py` / `/__init__.py`.
+One vocabulary for the frontends, the scanner, the resolver and the engine: a *module reference* is
+`mod:app.config` (an absolute Python import), `path:pkg/config` (a relative one, already joined with
+the importing file's folder), `js:src/lib/ai` (a relative JS/TS import) or `jsalias:lib/ai` (a path
+alias such as `@/lib/ai`); a *stem* is a file path without `.py` / `/__init__.py`.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import posixpath
 import re
 from functools import lru_cache
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Optional
 
 JS_KINDS = ("javascript", "typescript")  # file kinds of the JS/TS frontend (their modules: `js:` references)
 JS_SUFFIXES = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx")
@@ -34,6 +35,27 @@ def module_ref(importer: str, module: str, level: int) -> str:
         base = posixpath.dirname(base)
     tail = module.replace(".", "/")
     return "path:" + (posixpath.join(base, tail) if tail else base)
+
+
+JS_ALIAS_PREFIXES = ("@/", "~/", "#/", "$lib/")
+
+
+def js_module_ref(importer: str, specifier: str) -> Optional[str]:
+    """The module reference of a JS/TS import: `js:<path stem>` for a relative path, `jsalias:<rest>`
+    for a path alias (`@/lib/ai`, resolved against the tree's files like a tsconfig `paths` entry),
+    None for a package."""
+    if specifier.startswith("."):
+        joined = posixpath.normpath(posixpath.join(posixpath.dirname(importer), specifier))
+        return "js:" + _strip_js_suffix(joined)
+    for prefix in JS_ALIAS_PREFIXES:
+        if specifier.startswith(prefix):
+            return "jsalias:" + _strip_js_suffix(specifier[len(prefix):])
+    return None
+
+
+def _strip_js_suffix(path: str) -> str:
+    stem, ext = posixpath.splitext(path)
+    return stem if ext.lower() in JS_SUFFIXES else path
 
 
 def file_stem(path: str) -> str:
@@ -145,11 +167,9 @@ _JS_IMPORT = re.compile(r"""(?:\bfrom|\bimport|\brequire\s*\(|\bimport\s*\()\s*[
 def js_imports_in(path: str, text: str) -> tuple[tuple[str, str], ...]:
     """The local modules a JS/TS file imports (ESM, `require`, dynamic `import()`), read from its text:
     (`js:`/`jsalias:` reference, ""). Package imports are left out."""
-    from routelint.frontends.js.evaluate import module_ref
-
     found = []
     for match in _JS_IMPORT.finditer(text):
-        reference = module_ref(path, match.group(1))
+        reference = js_module_ref(path, match.group(1))
         if reference is not None:
             found.append((reference, ""))
     return tuple(dict.fromkeys(found))

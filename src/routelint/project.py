@@ -11,8 +11,8 @@ from routelint.catalog.model import Catalog, Provider
 from routelint.catalog.urls import provider_for_url
 from routelint.compose import compose
 from routelint.factory_sites import instantiate
-from routelint.frontends.js.packages import major
 from routelint.modules import JS_KINDS, stem_index, targets
+from routelint.versions import major
 from routelint.facts import (
     ENV,
     LITERAL,

@@ -61,6 +61,12 @@ def config_vocabulary() -> ConfigVocabulary:
     )
 
 
+def is_template_path(path: str) -> bool:
+    """`.env.example`, `.env.template`, `sample.env`, `config.example.yaml`: documents, not settings."""
+    name = path.rsplit("/", 1)[-1].lower()
+    return any(word in name for word in config_vocabulary().template_words)
+
+
 def request_features(language: str, arguments: Iterable[tuple[str, bool]]) -> tuple[str, ...]:
     """The endpoint features a request uses, from its (argument name, set to the literal false) pairs:
     `stream=True` is streaming, `stream=False` is not. In the order of rules/vocabulary.toml."""
@@ -69,4 +75,4 @@ def request_features(language: str, arguments: Iterable[tuple[str, bool]]) -> tu
     return tuple(dict.fromkeys(feature for name, feature in table if name in given))
 
 
-__all__ = ["ConfigVocabulary", "config_vocabulary", "request_features"]
+__all__ = ["ConfigVocabulary", "config_vocabulary", "is_template_path", "request_features"]

@@ -25,6 +25,7 @@ from routelint.checks.base import CheckContext
 from routelint.checks.fixes import file_facts
 from routelint.diagnostics import DISPLAY_ONLY, UNSAFE, Edit, Fix
 from routelint.facts import FileFacts, Location, Span, Value
+from routelint.vocabulary import is_template_path
 
 CONFIG_KINDS = ("dotenv", "yaml", "toml", "json")
 TEMPLATE_NAMES = (".env.example", ".env.template", ".env.sample")
@@ -111,8 +112,6 @@ def hardcoded_key_fix(ctx: CheckContext, secret, variable: Optional[str]) -> Opt
     if facts is None:
         return None
     if facts.kind == "dotenv":
-        from routelint.frontends.config_routes import is_template_path
-
         if not is_template_path(secret.path):
             return Fix(DISPLAY_ONLY, "Rotate the key and keep this env file out of version control "
                                      "(.gitignore, git rm --cached); no automatic fix", ())

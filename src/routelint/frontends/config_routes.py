@@ -48,7 +48,7 @@ from routelint.facts import (
 )
 from routelint.sdks import SdkCatalog
 from routelint import textio
-from routelint.vocabulary import config_vocabulary
+from routelint.vocabulary import config_vocabulary, is_template_path
 
 CONSUMER_ROOT = "root"  # a resource root the client extends itself (Azure endpoint, a native Ollama host)
 LITELLM_TABLE = "litellm"  # the model-prefix table in rules/sdks/litellm.toml
@@ -238,12 +238,6 @@ def is_url_placeholder(text: str) -> bool:
     if not stripped or parse_url(stripped).is_url:
         return False
     return True if _URL_PLACEHOLDER.search(stripped) or " " in stripped or "/" not in stripped else False
-
-
-def is_template_path(path: str) -> bool:
-    """`.env.example`, `.env.template`, `sample.env`, `config.example.yaml`: documents, not settings."""
-    name = path.rsplit("/", 1)[-1].lower()
-    return any(word in name for word in config_vocabulary().template_words)
 
 
 # --------------------------------------------------------------------------- vocabulary
@@ -779,7 +773,6 @@ __all__ = [
     "Scalar",
     "Sequence",
     "Text",
-    "is_template_path",
     "is_url_placeholder",
     "parse_reference",
     "problem",

@@ -30,12 +30,12 @@ from routelint.frontends.config_routes import (
     LineIndex,
     RouteCollector,
     Text,
-    is_template_path,
     is_url_placeholder,
     parse_reference,
     problem,
 )
 from routelint.sdks import SdkCatalog
+from routelint.vocabulary import is_template_path
 
 # Only used to find *where* python-dotenv's value is written inside one binding's text; the value
 # itself always comes from python-dotenv and the located text is verified against it.

@@ -10,7 +10,6 @@ bounded by depth; anything else is unknown.
 
 from __future__ import annotations
 
-import posixpath
 from typing import Optional
 
 from routelint.catalog.urls import HOLE
@@ -39,28 +38,10 @@ from routelint.frontends.js.scope import (
     require_module,
 )
 from routelint.frontends.js.syntax import Source, field, property_name, string_value, unwrap
+from routelint.modules import js_module_ref
 
 MAX_DEPTH = 24
 ENV_OBJECTS = ("process.env", "import.meta.env", "Bun.env")
-ALIAS_PREFIXES = ("@/", "~/", "#/", "$lib/")
-
-
-def module_ref(importer: str, specifier: str) -> Optional[str]:
-    """The module reference of an import: `js:<path stem>` for a relative path, `jsalias:<rest>` for a
-    path alias (`@/lib/ai`, resolved against the tree's files like a tsconfig `paths` entry), None for
-    a package."""
-    if specifier.startswith("."):
-        joined = posixpath.normpath(posixpath.join(posixpath.dirname(importer), specifier))
-        return "js:" + _strip_extension(joined)
-    for prefix in ALIAS_PREFIXES:
-        if specifier.startswith(prefix):
-            return "jsalias:" + _strip_extension(specifier[len(prefix):])
-    return None
-
-
-def _strip_extension(path: str) -> str:
-    stem, ext = posixpath.splitext(path)
-    return stem if ext.lower() in (".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx") else path
 
 
 class Evaluator:
@@ -179,7 +160,7 @@ class Evaluator:
         if binding is None or binding.kind in (PARAM, FUNCTION, CLASS, NAMESPACE):
             return UNKNOWN_VALUE
         if binding.kind == IMPORT:
-            reference = module_ref(self.path, binding.module)
+            reference = js_module_ref(self.path, binding.module)
             if reference is None:
                 return UNKNOWN_VALUE
             return Value(REF, ref=(reference, binding.export), identifier=name)
@@ -226,13 +207,13 @@ class Evaluator:
         if inner is not None and inner.type == "identifier":
             binding = scope.lookup(self.source.node_text(inner))
             if binding is not None and binding.kind == NAMESPACE:
-                reference = module_ref(self.path, binding.module)
+                reference = js_module_ref(self.path, binding.module)
                 return Value(REF, ref=(reference, prop), identifier=prop) if reference else UNKNOWN_VALUE
             if binding is not None and binding.kind == IMPORT:
                 return self._member_of_ref(inner, prop, scope, depth)
         module = require_module(self.source, target)
         if module is not None:
-            reference = module_ref(self.path, module)
+            reference = js_module_ref(self.path, module)
             return Value(REF, ref=(reference, prop), identifier=prop) if reference else UNKNOWN_VALUE
         found = self.prop(target, prop, scope, depth + 1)
         if found is None and inner is not None and inner.type == "this":
@@ -296,4 +277,4 @@ def _join(left: Value, right: Value, loc: Location) -> Value:
     return Value(LITERAL, text=text, loc=loc, partial=partial, origin=origin)
 
 
-__all__ = ["Evaluator", "module_ref", "Binding"]
+__all__ = ["Evaluator", "Binding"]

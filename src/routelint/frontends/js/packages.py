@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Optional
 
 MANIFESTS = ("package.json", "package-lock.json", "npm-shrinkwrap.json", "pnpm-lock.yaml", "yarn.lock", "bun.lock")
 _DEPENDENCY_FIELDS = ("dependencies", "devDependencies", "peerDependencies", "optionalDependencies")
@@ -59,11 +58,3 @@ def _from_json(name: str, data: dict) -> dict[str, str]:
         if isinstance(entry, dict) and isinstance(entry.get("version"), str):
             found.setdefault(package, entry["version"])
     return found
-
-
-def major(spec: str) -> Optional[int]:
-    """The major version a version or range (`^2.0.1`, `~1.3`, `>=2`, `2.x`, `latest`) installs, if it says."""
-    match = re.search(r"(\d+)", spec.split("||")[-1])
-    if spec.strip() in ("latest", "*", "next", ""):
-        return None
-    return int(match.group(1)) if match else None

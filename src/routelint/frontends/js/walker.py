@@ -27,7 +27,7 @@ from routelint.facts import (
     Span,
     Value,
 )
-from routelint.frontends.js.evaluate import Evaluator, module_ref
+from routelint.frontends.js.evaluate import Evaluator
 from routelint.frontends.js.scope import (
     FUNCTION,
     IMPORT,
@@ -41,6 +41,7 @@ from routelint.frontends.js.scope import (
 )
 from routelint.frontends.js.sinks import JsSink, JsSinks
 from routelint.frontends.js.syntax import Source, field, property_name, string_value, unwrap
+from routelint.modules import js_module_ref
 from routelint.vocabulary import request_features
 
 _FUNCTION_NODES = ("function_declaration", "generator_function_declaration", "function_expression", "arrow_function",
@@ -434,7 +435,7 @@ class Walker:
                 sink = self.sinks.sinks.get(qualified)
                 if sink is not None and sink.instance:
                     return self._instance(qualified, sink, target), None
-                reference = module_ref(self.path, binding.module)
+                reference = js_module_ref(self.path, binding.module)
                 return (None, (reference, binding.export)) if reference else (None, None)
             return None, None
         if target.type == "member_expression":
@@ -453,7 +454,7 @@ class Walker:
             if inner is not None and unwrap(inner) is not None and unwrap(inner).type == "identifier" and prop:
                 binding = scope.lookup(self.source.node_text(unwrap(inner)))
                 if binding is not None and binding.kind == NAMESPACE:
-                    reference = module_ref(self.path, binding.module)
+                    reference = js_module_ref(self.path, binding.module)
                     return (None, (reference, prop)) if reference else (None, None)
             return None, None
         if target.type in ("call_expression", "new_expression"):
@@ -467,7 +468,7 @@ class Walker:
                     returned = self._returned(binding.node, binding.scope)
                     return returned if returned is not None else (None, None)
                 if binding is not None and binding.kind == IMPORT:
-                    reference = module_ref(self.path, binding.module)
+                    reference = js_module_ref(self.path, binding.module)
                     return (None, (reference, binding.export + "()")) if reference else (None, None)
         return None, None
 
@@ -519,11 +520,11 @@ class Walker:
                 self._commonjs(statement.named_children[0], module)
         for name, binding in module.bindings.items():
             if binding.kind == IMPORT:
-                reference = module_ref(self.path, binding.module)
+                reference = js_module_ref(self.path, binding.module)
                 if reference:
                     self.facts.client_imports[name] = (reference, binding.export)
             elif binding.kind == NAMESPACE:
-                reference = module_ref(self.path, binding.module)
+                reference = js_module_ref(self.path, binding.module)
                 if reference:
                     self.facts.client_imports[name] = (reference, "*")
 
@@ -541,7 +542,7 @@ class Walker:
                 self._export_function(exported, binding.node, module)
                 return
             if binding is not None and binding.kind == IMPORT:
-                reference = module_ref(self.path, binding.module)
+                reference = js_module_ref(self.path, binding.module)
                 if reference:
                     self.facts.client_imports[exported] = (reference, binding.export)
                 return
@@ -580,7 +581,7 @@ class Walker:
             self._export_name("default", value, module)
             return star
         reexport = string_value(self.source, source_node) if source_node is not None else None
-        reference = module_ref(self.path, reexport[0]) if reexport else None
+        reference = js_module_ref(self.path, reexport[0]) if reexport else None
         for clause in statement.named_children:
             if clause.type == "export_clause":
                 for specifier in clause.named_children:
