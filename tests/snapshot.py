@@ -20,6 +20,7 @@ import os
 import re
 from pathlib import Path
 
+from routelint.reporters.options import ReportOptions
 from routelint.reporters.full import report
 from routelint.rules_docs import Example, RuleDoc
 
@@ -45,7 +46,7 @@ def render(result, code: str, root: Path, example: Example) -> str:
     """The findings of `code` as the default text format prints them, paths relative to the example."""
     only = dataclasses.replace(result, diagnostics=[d for d in result.diagnostics if d.code == code])
     out = io.StringIO()
-    report(only, out, {"show_fixes": True})
+    report(only, out, ReportOptions(show_fixes=True))
     text = out.getvalue().replace(str(root) + os.sep, "")
     for name in sorted(example.fixed):
         before, after = example.files[name], example.fixed[name]

@@ -452,8 +452,13 @@ def test_diff_writes_nothing_redacts_keys_and_exits_1(tmp_path):
     assert " # rotated: AIza…w6Rx" in result.stdout  # a context line
     assert "-KEY = 'sk-o…8111'" in result.stdout
     assert GEMINI_KEY not in result.output and OPENROUTER_KEY not in result.output
+    # one pass: the key (RL202) and one of the two overlapping URL fixes (RL101, RL102)
+    assert result.stderr.splitlines()[-1] == "2 fixes would be applied to 1 file"
     clean = run_cli("check", "--diff", "--jobs", "1", "--select", "RL301", ".", cwd=tmp_path)
     assert clean.exit_code == 0 and clean.stdout == ""
+    assert clean.stderr.splitlines()[-1] == "0 fixes would be applied to 0 files"
+    one = run_cli("check", "--diff", "--jobs", "1", "--select", "RL102", ".", cwd=tmp_path)
+    assert one.stderr.splitlines()[-1] == "1 fix would be applied to 1 file"
 
 
 def test_exit_codes_and_summary_line(tmp_path):

@@ -110,3 +110,29 @@ def test_audit_report_lists_js_routes(tree, tmp_path: Path) -> None:
     assert result.exit_code in (0, 1), result.output
     text = markdown.read_text()
     assert "web/lib/client.ts:3" in text and "app.py:4" in text
+
+
+JOINED_PY = '''import os
+from openai import OpenAI
+
+BASE = "https://openrouter.ai/api"
+a = OpenAI(base_url=BASE + "/v1", api_key=os.environ["OPENROUTER_API_KEY"])
+b = OpenAI(base_url=f"{BASE}/v1", api_key=os.environ["OPENROUTER_API_KEY"])
+'''
+JOINED_TS = '''import OpenAI from "openai";
+
+const BASE = "https://openrouter.ai/api";
+const a = new OpenAI({ baseURL: BASE + "/v1", apiKey: process.env.OPENROUTER_API_KEY });
+const b = new OpenAI({ baseURL: `${BASE}/v1`, apiKey: process.env.OPENROUTER_API_KEY });
+'''
+
+
+def test_strings_built_from_a_constant_are_reported_at_the_constant_in_both_languages(tree) -> None:
+    """`BASE + "/v1"` and a template (an f-string) built from BASE: one RL101, where BASE's literal is
+    written, naming that literal, however many strings are built from it (JS reported each joined
+    string at its expression before both languages composed strings the same way)."""
+    root = tree({"app.py": JOINED_PY, "app.ts": JOINED_TS})
+    _, report = run_json(str(root), "--no-cache", "--select", "RL101")
+    found = sorted((Path(d["path"]).name, d["line"], d["column"], d["message"].split(" is ")[0]) for d in report["diagnostics"])
+    assert found == [("app.py", 4, 8, "base URL 'https://openrouter.ai/api'"),
+                     ("app.ts", 3, 14, "base URL 'https://openrouter.ai/api'")]

@@ -19,7 +19,7 @@ from conftest import DEMO_APP, FIXTURE_TREES, GEMINI_KEY, REPO, run_cli
 from routelint.config import ConfigSet
 from routelint.diagnostics import SAFE, Edit, Fix
 from routelint.engine import run
-from routelint.reporters import github, sarif
+from routelint.reporters import ReportOptions, github, sarif
 from routelint.rules_docs import DOCS_URL, all_rules
 
 SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
@@ -287,7 +287,7 @@ def test_reporters_render_from_the_engine_result(tree, monkeypatch):
     monkeypatch.chdir(root)
     result = run(["app.py"], ConfigSet().for_path("app.py"))
     out = io.StringIO()
-    github.report(result, out, {})
+    github.report(result, out, ReportOptions())
     assert out.getvalue().count("::") == 2 * len(result.diagnostics)
 
 

@@ -132,20 +132,20 @@ def check(paths: Sequence[str], output_format: Optional[str], select: Optional[s
         _suppressions_and_baseline(result, add_suppressions, write_baseline, baseline)
     fmt = output_format or ("full" if out.isatty() and not output_file else "concise")
     from routelint.color import use_color
-    from routelint.reporters import get_reporter
+    from routelint.reporters import ReportOptions, get_reporter
 
-    options = {"color": use_color("never" if no_color else color, None if output_file else out), "quiet": quiet,
-               "show_fixes": show_fixes, "unsafe": unsafe_fixes}
+    shown = ReportOptions(color=use_color("never" if no_color else color, None if output_file else out), quiet=quiet,
+                          show_fixes=show_fixes, unsafe=unsafe_fixes)
     reporter = get_reporter(fmt) if not statistics else _statistics_reporter(fmt)
     if output_file:
         from routelint.textio import OutputError, write_output
 
         try:
-            write_output(output_file, lambda handle: reporter(result, handle, options))
+            write_output(output_file, lambda handle: reporter(result, handle, shown))
         except OutputError as exc:
             raise _fail(str(exc))
     else:
-        reporter(result, out, options)
+        reporter(result, out, shown)
     failing = [d for d in result.diagnostics if configs.for_path(d.path).fail_on == "warning" or d.severity == "error"]
     if fixed is not None:
         if not quiet:
@@ -160,7 +160,7 @@ def check(paths: Sequence[str], output_format: Optional[str], select: Optional[s
 def _statistics_reporter(fmt: str):
     from routelint.reporters.statistics import report
 
-    return lambda result, out, options: report(result, out, machine=fmt == "json", options=options)
+    return lambda result, out, shown: report(result, out, shown, machine=fmt == "json")
 
 
 def _suppressions_and_baseline(result, add: bool, write_baseline: Optional[str], baseline: Optional[str]) -> None:

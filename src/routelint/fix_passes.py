@@ -72,6 +72,7 @@ def from_cli(paths: Sequence[str], options: RunOptions, result: RunResult, *, di
         for text in outcome.diffs:
             out.write(redact(text, result.secrets))
         out.flush()
-        err.write(f"{outcome.fixed} fixes would be applied to {len(outcome.changed_files)} files\n")
+        fixes, files = plural(outcome.fixed, "fix", "fixes"), plural(len(outcome.changed_files), "file")
+        err.write(f"{fixes} would be applied to {files}\n")
         return result, outcome, 1 if outcome.diffs else 0
     return outcome.result, outcome, None

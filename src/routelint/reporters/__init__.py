@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Callable, TextIO
 
+from routelint.reporters.options import ReportOptions
 from routelint.run_result import RunResult
 
 FORMATS = ("full", "concise", "json", "sarif", "github")
 
-Reporter = Callable[[RunResult, TextIO, dict], None]
+Reporter = Callable[[RunResult, TextIO, ReportOptions], None]
 
 
 def get_reporter(name: str) -> Reporter:

@@ -7,6 +7,7 @@ from typing import TextIO
 
 from routelint.neutralise import terminal
 from routelint.redact import redact
+from routelint.reporters.options import ReportOptions
 from routelint.reporters.common import cell_notes, fix_note, marker, message, notes, summary_line
 from routelint.run_result import RunResult
 
@@ -20,16 +21,15 @@ def _lines(result: RunResult, path: str) -> list[str]:
     return display_text(data).splitlines()
 
 
-def report(result: RunResult, out: TextIO, options: dict) -> None:
+def report(result: RunResult, out: TextIO, options: ReportOptions) -> None:
     from rich.console import Console
     from rich.markup import escape
     from rich.text import Text
 
     from routelint.color import console_options
 
-    color = options.get("color", False) and not options.get("no_color", False)
-    console = Console(file=out, highlight=False, soft_wrap=True, **console_options(color))
-    unsafe = options.get("unsafe", False)
+    console = Console(file=out, highlight=False, soft_wrap=True, **console_options(options.color))
+    unsafe = options.unsafe
     note = cell_notes(result)
     for path, group in groupby(result.diagnostics, key=lambda diagnostic: diagnostic.path):
         lines = _lines(result, path)
@@ -56,8 +56,8 @@ def report(result: RunResult, out: TextIO, options: dict) -> None:
                 console.print(Text(" " * len(gutter) + caret[:160], style=style))
             for related in notes(result, diagnostic):
                 console.print(Text("        " + terminal(related), style="dim"))
-            if options.get("show_fixes") and diagnostic.fix is not None:
+            if options.show_fixes and diagnostic.fix is not None:
                 console.print(Text("        " + terminal(fix_note(result, diagnostic)), style="cyan"))
         console.print()
-    if not options.get("quiet"):
+    if not options.quiet:
         console.print(Text(summary_line(result, unsafe)), style="bold" if result.diagnostics else "green")

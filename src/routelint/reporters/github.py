@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from routelint.neutralise import terminal
+from routelint.reporters.options import ReportOptions
 from routelint.reporters.common import message
 from routelint.rules_docs import DOCS_URL
 from routelint.run_result import RunResult
@@ -36,6 +37,6 @@ def annotation(result: RunResult, diagnostic) -> str:
     return f"::{command} {rendered}::{escape_data(text)}"
 
 
-def report(result: RunResult, out: TextIO, options: dict) -> None:
+def report(result: RunResult, out: TextIO, options: ReportOptions) -> None:
     for diagnostic in result.diagnostics:
         out.write(annotation(result, diagnostic) + "\n")

@@ -8,6 +8,7 @@ from typing import Any, Optional, TextIO
 from routelint import __version__
 from routelint.diagnostics import Diagnostic, Fix
 from routelint.redact import redact
+from routelint.reporters.options import ReportOptions
 from routelint.reporters.common import message, summary
 from routelint.rules_docs import DOCS_URL
 from routelint.run_result import RunResult
@@ -70,7 +71,7 @@ def document(result: RunResult) -> dict[str, Any]:
     }
 
 
-def report(result: RunResult, out: TextIO, options: dict) -> None:
+def report(result: RunResult, out: TextIO, options: ReportOptions) -> None:
     from routelint.neutralise import data_tree
 
     json.dump(data_tree(document(result)), out, indent=2, ensure_ascii=False)

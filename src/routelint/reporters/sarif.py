@@ -26,6 +26,7 @@ from routelint.baseline import fingerprints
 from routelint.diagnostics import Diagnostic, Fix
 from routelint.facts import Span
 from routelint.redact import redact
+from routelint.reporters.options import ReportOptions
 from routelint.reporters.common import message
 from routelint.reporters.linehash import file_text, line_hashes
 from routelint.rules_docs import SECTIONS, all_rules
@@ -226,7 +227,7 @@ def document(result: RunResult, root: Optional[str] = None) -> dict[str, Any]:
     }
 
 
-def report(result: RunResult, out: TextIO, options: dict) -> None:
+def report(result: RunResult, out: TextIO, options: ReportOptions) -> None:
     from routelint.neutralise import data_tree
 
     json.dump(data_tree(document(result)), out, indent=2, ensure_ascii=False)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from typing import Optional, TextIO
+from typing import TextIO
 
+from routelint.reporters.options import ReportOptions
 from routelint.reporters.common import fixable, summary_line
 from routelint.rules_docs import DOCS_URL, rule_meta
 from routelint.run_result import RunResult
@@ -31,11 +32,10 @@ def rows(result: RunResult, unsafe: bool = False) -> list[dict]:
     ]
 
 
-def report(result: RunResult, out: TextIO, machine: bool = False, options: Optional[dict] = None) -> None:
+def report(result: RunResult, out: TextIO, options: ReportOptions, machine: bool = False) -> None:
     """A table (count, code, fixable marker, name, severity), or a JSON array of the rows (`--format
     json`). Ruff's layout: `[*]` when every finding of the code is fixable, `[-]` when some are."""
-    options = options or {}
-    unsafe = options.get("unsafe", False)
+    unsafe = options.unsafe
     table = rows(result, unsafe)
     if machine:
         json.dump(table, out, indent=2)
@@ -46,5 +46,5 @@ def report(result: RunResult, out: TextIO, machine: bool = False, options: Optio
     for row in table:
         mark = "[*]" if row["fixable"] == row["count"] else ("[-]" if row["fixable"] else "   ")
         out.write(f"{row['count']:>{width}}  {row['code']}  {mark}  {row['name']:<{names}}  {row['severity']}\n")
-    if not options.get("quiet"):
+    if not options.quiet:
         out.write(summary_line(result, unsafe) + "\n")

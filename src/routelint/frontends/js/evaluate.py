@@ -12,11 +12,10 @@ from __future__ import annotations
 
 from typing import Optional
 
-from routelint.catalog.urls import HOLE
+from routelint.compose import Piece, compose
 from routelint.facts import (
     ENV,
     LITERAL,
-    ORIGIN_CODE,
     ORIGIN_DEFAULT,
     REF,
     UNKNOWN,
@@ -129,31 +128,19 @@ class Evaluator:
         return UNKNOWN_VALUE
 
     def _template(self, node, scope: Scope, depth: int) -> Value:
-        pieces: list[str] = []
-        partial = False
-        env_var = None
-        substitutions = False
+        """A template literal: its parts composed as Python's f-strings are (`${BASE}/v1` is reported
+        where BASE is written)."""
+        pieces: list[Piece] = []
         for part in node.named_children:
             if part.type == "string_fragment":
                 pieces.append(self.source.node_text(part))
-            elif part.type == "escape_sequence":
-                return UNKNOWN_VALUE if not pieces else Value(LITERAL, text="".join(pieces) + HOLE, loc=self.loc(node), partial=True)
+            elif part.type == "escape_sequence":  # the text is known up to here, not what follows
+                return compose([*pieces, UNKNOWN_VALUE], self.loc(node)) if pieces else UNKNOWN_VALUE
             elif part.type == "template_substitution":
-                substitutions = True
-                inner = self.value(part.named_children[0], scope, depth + 1) if part.named_children else UNKNOWN_VALUE
-                if inner.text is not None:
-                    pieces.append(inner.text)
-                    partial = partial or inner.partial
-                    env_var = inner.env_var if inner.kind == ENV else env_var
-                else:
-                    pieces.append(HOLE)
-                    partial = True
-        text = "".join(pieces)
-        if substitutions and text.replace(HOLE, "") == "":
-            return UNKNOWN_VALUE
-        if env_var:
-            return Value(ENV, text=text, loc=self.loc(node), env_var=env_var, partial=partial, origin=ORIGIN_DEFAULT)
-        return Value(LITERAL, text=text, loc=self.loc(node), partial=partial, quote=None if substitutions else "`")
+                pieces.append(self.value(part.named_children[0], scope, depth + 1) if part.named_children else UNKNOWN_VALUE)
+        if all(isinstance(piece, str) for piece in pieces):
+            return Value(LITERAL, text="".join(pieces), loc=self.loc(node), quote="`")  # type: ignore[arg-type]
+        return compose(pieces, self.loc(node))
 
     def _name(self, name: str, scope: Scope, depth: int) -> Value:
         binding = scope.lookup(name)
@@ -253,7 +240,7 @@ class Evaluator:
         left = self.value(field(node, "left"), scope, depth + 1)
         right = self.value(field(node, "right"), scope, depth + 1)
         if op == "+":
-            return _join(left, right, self.loc(node))
+            return compose([left, right], self.loc(node))
         if op in ("||", "??"):
             if left.kind == ENV and left.text is None and right.text is not None:
                 return env_value(left.env_var or "", right)
@@ -264,17 +251,6 @@ class Evaluator:
             return right if right.kind != UNKNOWN else left
         return UNKNOWN_VALUE
 
-
-def _join(left: Value, right: Value, loc: Location) -> Value:
-    if left.text is None and right.text is None:
-        return UNKNOWN_VALUE
-    text = (left.text if left.text is not None else HOLE) + (right.text if right.text is not None else HOLE)
-    partial = left.partial or right.partial or left.text is None or right.text is None
-    env_part = left if left.kind == ENV else right if right.kind == ENV else None
-    if env_part is not None:
-        return Value(ENV, text=text, loc=loc, env_var=env_part.env_var, partial=partial, origin=ORIGIN_DEFAULT)
-    origin = ORIGIN_DEFAULT if ORIGIN_DEFAULT in (left.origin, right.origin) else ORIGIN_CODE
-    return Value(LITERAL, text=text, loc=loc, partial=partial, origin=origin)
 
 
 __all__ = ["Evaluator", "Binding"]
