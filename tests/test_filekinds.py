@@ -59,8 +59,8 @@ def test_comment_syntax_comes_from_the_kind():
 
 
 def test_same_meaning_tells_a_comment_from_a_change():
-    assert filekinds.same_meaning("python", "x = 1\n", "x = 1  # routelint: ignore\n")
-    assert not filekinds.same_meaning("python", "x = 1\n", "x = 2\n")
-    assert not filekinds.same_meaning("yaml", "a: b\n", "a: b # c\nd: e\n")
-    assert not filekinds.same_meaning("toml", "a = [\n", "a = [ # c\n")  # the original does not parse
-    assert filekinds.same_meaning("dotenv", "A=1\n", "A=1 # routelint: ignore\n")
+    assert filekinds.same_meaning("python", "a.py", "x = 1\n", "x = 1  # routelint: ignore\n")
+    assert not filekinds.same_meaning("python", "a.py", "x = 1\n", "x = 2\n")
+    assert not filekinds.same_meaning("yaml", "a.yaml", "a: b\n", "a: b # c\nd: e\n")
+    assert not filekinds.same_meaning("toml", "a.toml", "a = [\n", "a = [ # c\n")  # the original does not parse
+    assert filekinds.same_meaning("dotenv", ".env", "A=1\n", "A=1 # routelint: ignore\n")

@@ -212,3 +212,33 @@ def test_add_suppressions_keeps_line_endings_bom_and_mode(tree):
     assert b"# routelint: ignore[RL101]\r\n" in data and b"# routelint: ignore[RL301]\r\n" in data
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o640
     assert run_cli("check", "app.py", cwd=root).exit_code == 0
+
+
+def test_add_suppressions_in_js_and_ts_writes_slash_comments_where_they_change_nothing(tree):
+    """JS/TS take `// routelint: ignore[...]`; a line inside a multi-line template literal cannot take
+    one (it would become part of the string): that finding is reported as not suppressed."""
+    client = ('import OpenAI from "openai";\n\n'
+              'const client = new OpenAI({ baseURL: "https://generativelanguage.googleapis.com/v1beta/openai/",\n'
+              '                                  apiKey: process.env.GEMINI_API_KEY });\n'
+              'await client.chat.completions.create({ model: "gpt-4o", messages: [] }); // reviewed // routelint: ignore[RL101]\n')
+    root = tree({"src/client.ts": client,
+                 "src/notes.js": f"export const notes = `rotate:\n{GEMINI_KEY}\n`;\n"})
+    result = run_cli("check", "--add-suppressions", ".", cwd=root)
+    assert "src/notes.js:2: RL202 not suppressed: no comment can be placed there" in result.output
+    lines = (root / "src/client.ts").read_text(encoding="utf-8").splitlines()
+    assert lines[2].endswith('/openai/",  // routelint: ignore[RL101]')
+    assert lines[4].endswith("[] }); // reviewed // routelint: ignore[RL101, RL301]")  # merged into the directive
+    assert (root / "src/notes.js").read_text(encoding="utf-8") == f"export const notes = `rotate:\n{GEMINI_KEY}\n`;\n"
+    # what is left: the RL101 code on the wrong line is unused (RL002), and the key inside the string
+    assert [(path, code) for path, code, _ in found(root)] == [("src/client.ts", "RL002"), ("src/notes.js", "RL202")]
+
+
+def test_add_suppressions_leaves_a_read_only_file_alone_and_counts_only_what_it_wrote(tree):
+    root = tree({"app.py": CLIENT, "other.py": CLIENT})
+    os.chmod(root / "app.py", 0o444)
+    before = (root / "app.py").read_bytes()
+    result = run_cli("check", "--add-suppressions", ".", cwd=root)
+    assert (root / "app.py").read_bytes() == before and stat.S_IMODE(os.stat(root / "app.py").st_mode) == 0o444
+    assert "app.py:4: RL101 not suppressed: not written: the file is read-only (mode 0444)" in result.output
+    assert "Added 2 suppressions in 1 file." in result.output  # other.py's two, not app.py's
+    assert [(path, code) for path, code, _ in found(root)] == [("app.py", "RL101"), ("app.py", "RL301")]

@@ -162,6 +162,13 @@ def statement_extents(text: str) -> dict[int, int]:
     return extents
 
 
+def hash_form(comment: str) -> str:
+    """A JS/TS comment (from its `//`, `/*` or `*`) read as a `#` one, column for column: the marker and
+    every later `//` become `# `, so `// reviewed // routelint: ignore[RL301]` holds a directive as
+    `# reviewed  # routelint: ignore[RL301]` does in Python."""
+    return "# " + comment[2:].replace("//", "# ")
+
+
 def find_directives(path: str, text: str, comment_at: Callable[[str], Optional[int]], *, python: bool = False,
                     slash: bool = False) -> list[Suppression]:
     """Every suppression directive in one file's text. `comment_at(line)` says where a comment starts
@@ -185,8 +192,7 @@ def find_directives(path: str, text: str, comment_at: Callable[[str], Optional[i
             start = comment_at(line)
             if start is None:
                 continue
-            # `// routelint: ...` reads as `#  routelint: ...` (same columns)
-            comments.append((number, start, "# " + line[start + 2:] if slash else line[start:]))
+            comments.append((number, start, hash_form(line[start:]) if slash else line[start:]))
     found = [
         (line, column, start, end, codes, malformed)
         for line, column, comment in comments

@@ -26,8 +26,8 @@ SLASH = "//"
 
 # `(path, text, text before the edit) -> None when it parses, else why not`
 Reparse = Callable[[str, str, Optional[str]], Optional[str]]
-# `(text before, text after) -> do both parse to the same data?` (raises when `before` does not parse)
-SameMeaning = Callable[[str, str], bool]
+# `(path, text before, text after) -> do both parse to the same data?` (raises when `before` does not parse)
+SameMeaning = Callable[[str, str, str], bool]
 
 
 @dataclass(frozen=True)
@@ -122,28 +122,39 @@ def _js(path: str, text: str, before: Optional[str]) -> Optional[str]:
 
 
 # ---------------------------------------------------------------------------- same meaning
-def _same_python(before: str, after: str) -> bool:
+def _same_python(path: str, before: str, after: str) -> bool:
     import ast
 
     return ast.dump(ast.parse(before)) == ast.dump(ast.parse(after))
 
 
-def _same_yaml(before: str, after: str) -> bool:
+def _same_yaml(path: str, before: str, after: str) -> bool:
     import yaml
 
     return list(yaml.safe_load_all(before)) == list(yaml.safe_load_all(after))
 
 
-def _same_toml(before: str, after: str) -> bool:
+def _same_toml(path: str, before: str, after: str) -> bool:
     from routelint.data import tomllib
 
     return tomllib.loads(before) == tomllib.loads(after)
 
 
-def _same_dotenv(before: str, after: str) -> bool:
+def _same_dotenv(path: str, before: str, after: str) -> bool:
     from dotenv import dotenv_values
 
     return dotenv_values(stream=io.StringIO(before)) == dotenv_values(stream=io.StringIO(after))
+
+
+def _same_js(path: str, before: str, after: str) -> bool:
+    """tree-sitter: the same syntax tree once comments are left out (a `//` inside a template literal
+    or a string spanning lines would change it)."""
+    from routelint.frontends.js.syntax import shape
+
+    shown = shape(path, before)
+    if shown is None:
+        raise ValueError("the original has syntax errors")
+    return shown == shape(path, after)
 
 
 KINDS: dict[str, FileKind] = {kind.name: kind for kind in (
@@ -154,8 +165,8 @@ KINDS: dict[str, FileKind] = {kind.name: kind for kind in (
     FileKind(JSON, "routelint.frontends.json_config:analyze_json", None, _json),
     # a notebook's comments live inside its code cells' JSON strings: its frontend finds them
     FileKind(NOTEBOOK, "routelint.frontends.notebook:analyze_notebook", None, _notebook, full_pass=True),
-    FileKind(JAVASCRIPT, "routelint.frontends.js:analyze_js", SLASH, _js),
-    FileKind(TYPESCRIPT, "routelint.frontends.js:analyze_js", SLASH, _js),
+    FileKind(JAVASCRIPT, "routelint.frontends.js:analyze_js", SLASH, _js, _same_js),
+    FileKind(TYPESCRIPT, "routelint.frontends.js:analyze_js", SLASH, _js, _same_js),
 )}
 
 
@@ -180,14 +191,14 @@ def parses(path: str, text: str, before: Optional[str] = None) -> Optional[str]:
         return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}".rstrip(": ")
 
 
-def same_meaning(kind: str, before: str, after: str) -> bool:
+def same_meaning(kind: str, path: str, before: str, after: str) -> bool:
     """Does the edited text still parse to the same thing? (a comment must never change behaviour).
     False when the original does not parse either; True for a kind without a semantic check."""
     entry = KINDS.get(kind)
     if entry is None or entry.same_meaning is None:
         return True
     try:
-        return entry.same_meaning(before, after)
+        return entry.same_meaning(path, before, after)
     except Exception:  # the original does not parse either: only the caller's comment check can judge
         return False
 

@@ -26,7 +26,7 @@ from typing import Callable, Optional, Sequence
 
 from routelint.diagnostics import SAFE, UNSAFE, Diagnostic, Edit, Fix
 from routelint.filekinds import parses
-from routelint.textio import FileChanged, TextFile, UnsafePath, text_digest
+from routelint.textio import TextFile, read_only, text_digest
 
 MAX_PASSES = 4
 
@@ -224,18 +224,9 @@ def fix_pass(result, roots: Sequence[str], *, unsafe: bool, write: bool, outcome
             unchanged.add(path)
             continue
         if write:
-            try:
-                source.replace(new_text, before_replace=_before_write)
-            except FileChanged:
-                outcome.problems.append(f"{path}: not written: it changed on disk while being fixed")
-                failed.add(path)
-                continue
-            except UnsafePath as exc:
-                outcome.problems.append(f"{path}: not written: {exc.why}")
-                failed.add(path)
-                continue
-            except OSError as exc:
-                outcome.problems.append(f"{path}: not written: {exc.strerror or exc}")
+            refused = source.try_replace(new_text, before_replace=_before_write)
+            if refused is not None:
+                outcome.problems.append(f"{path}: not written: {refused}")
                 failed.add(path)
                 continue
         else:
@@ -268,8 +259,9 @@ def _load(path: str, roots: Sequence[str], digest: str, outcome: FixOutcome) -> 
     if not stat.S_ISREG(mode):
         outcome.problems.append(f"{path}: not fixed: not a regular file")
         return None
-    if not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):  # its owner made it read-only: respect that
-        outcome.problems.append(f"{path}: not fixed: the file is read-only (mode {stat.S_IMODE(mode):04o})")
+    refused = read_only(mode)
+    if refused is not None:
+        outcome.problems.append(f"{path}: not fixed: {refused}")
         return None
     try:
         source = TextFile.read(path)

@@ -11,11 +11,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Optional, Sequence
 
-from routelint.directives import comment_start, find_directives, parse_comment, statement_extents
+from routelint.directives import find_directives, hash_form, parse_comment, statement_extents
 from routelint.discover import NOTEBOOK, PYTHON
 from routelint.facts import Suppression
-from routelint.filekinds import KINDS, SLASH, line_comment_start, same_meaning
-from routelint.textio import FileChanged, TextFile
+from routelint.filekinds import HASH, KINDS, SLASH, line_comment_start, same_meaning
+from routelint.textio import TextFile
 
 UNUSED_CODE = "RL002"
 
@@ -158,18 +158,23 @@ def _split_ending(line: str) -> tuple[str, str]:
     return (line[: match.start()], match.group(1)) if match else (line, "")
 
 
+def _marker(kind: str) -> str:
+    """The line-comment marker a suppression is written with in a file of `kind` (`#` for plain text)."""
+    entry = KINDS.get(kind)
+    return entry.comment if entry is not None and entry.comment else HASH
+
+
 def _with_codes(body: str, kind: str, path: str, codes: Sequence[str]) -> str:
     """The line `body` (no line ending) with a suppression for `codes` added or merged in."""
-    python = kind == "python"
-    start = comment_start(body, python)
+    start = line_comment_start(kind, body)
     if start is not None:
-        comment = body[start:]
+        comment = hash_form(body[start:]) if _marker(kind) == SLASH else body[start:]  # same columns
         for begin, end, present, malformed in parse_comment(comment):
             if present and not malformed and comment[begin:begin + 9].lower() == "routelint":
                 merged = list(present) + [code for code in codes if code not in present]
                 replacement = f"routelint: ignore[{', '.join(merged)}]"
                 return body[: start + begin] + replacement + body[start + end:]
-    tag = f"# routelint: ignore[{', '.join(codes)}]"
+    tag = f"{_marker(kind)} routelint: ignore[{', '.join(codes)}]"
     return (body.rstrip() + "  " + tag) if body.strip() else tag
 
 
@@ -182,7 +187,7 @@ def _covered(kind: str, path: str, text: str, line: int, codes: Sequence[str]) -
 
 
 def add_suppressions(diagnostics: Iterable, kinds: dict[str, str]) -> AddReport:
-    """Write `# routelint: ignore[CODE]` comments for these diagnostics, file by file.
+    """Write `# routelint: ignore[CODE]` comments (`//` in JS/TS) for these diagnostics, file by file.
 
     A comment goes at the end of the reported line or, in Python, of the first line of the statement
     when the reported line cannot take one (inside a triple-quoted string, after a backslash). Each
@@ -213,7 +218,8 @@ def add_suppressions(diagnostics: Iterable, kinds: dict[str, str]) -> AddReport:
                 for code in codes:
                     report.skipped.append((path, line, code, f"cannot be read: {exc}"))
             continue
-        text = original = source.text
+        text = source.text
+        placed: dict[int, list[str]] = {}
         extents = statement_extents(text) if kind == "python" else {}
         starts = sorted(extents)
         for line, codes in sorted(lines.items()):
@@ -230,27 +236,33 @@ def add_suppressions(diagnostics: Iterable, kinds: dict[str, str]) -> AddReport:
                 body, ending = _split_ending(rows[target - 1])
                 rows[target - 1] = _with_codes(body, kind, path, codes) + ending
                 edited = "".join(rows)
-                if not same_meaning(kind, text, edited):
+                if not same_meaning(kind, path, text, edited):
                     continue
                 if not _covered(kind, path, edited, line, codes):
                     continue
                 text = edited
-                report.added += len(codes)
+                placed[line] = codes
                 done = True
                 break
             if not done:
                 for code in codes:
                     report.skipped.append((path, line, code, "no comment can be placed there without changing the file's meaning"))
-        if text != original:
-            try:
-                source.replace(text)
-            except FileChanged:
-                for line, codes in sorted(lines.items()):
-                    for code in codes:
-                        report.skipped.append((path, line, code, "the file changed while routelint was running"))
-                continue
-            report.files += 1
+        _write(source, text, placed, report)
     return report
+
+
+def _write(source: TextFile, text: str, placed: dict[int, list[str]], report: AddReport) -> None:
+    """The file with the suppressions `placed` in it (line -> codes), or each of them reported as not
+    added, with why (read-only, changed on disk, ...)."""
+    if not placed:
+        return
+    refused = source.try_replace(text)
+    if refused is None:
+        report.files += 1
+        report.added += sum(len(codes) for codes in placed.values())
+        return
+    report.skipped.extend((source.path, line, code, f"not written: {refused}")
+                          for line, codes in sorted(placed.items()) for code in codes)
 
 
 def _add_in_notebook(path: str, lines: dict[int, list[str]], report: AddReport) -> None:
@@ -263,7 +275,8 @@ def _add_in_notebook(path: str, lines: dict[int, list[str]], report: AddReport) 
     except (OSError, UnicodeDecodeError) as exc:
         report.skipped.extend((path, line, code, f"cannot be read: {exc}") for line, codes in sorted(lines.items()) for code in codes)
         return
-    text = original = source.text
+    text = source.text
+    placed: dict[int, list[str]] = {}
     for line, codes in sorted(lines.items()):
         edited = with_comment(text, line, lambda body: _with_codes(body, "python", path, codes))
         if edited is None or not _covered("notebook", path, edited, line, codes):
@@ -271,12 +284,5 @@ def _add_in_notebook(path: str, lines: dict[int, list[str]], report: AddReport) 
                                    "an output or IPython syntax): use per-file-ignores or a baseline") for code in codes)
             continue
         text = edited
-        report.added += len(codes)
-    if text == original:
-        return
-    try:
-        source.replace(text)
-    except FileChanged:
-        report.skipped.extend((path, line, code, "the file changed while routelint was running") for line, codes in sorted(lines.items()) for code in codes)
-        return
-    report.files += 1
+        placed[line] = codes
+    _write(source, text, placed, report)

@@ -207,6 +207,29 @@ class TextFile:
         (FileChanged); a symlink is resolved and its target written."""
         write_atomic(os.path.realpath(self.path), self.encode(text), expected=self.raw, before_replace=before_replace)
 
+    def try_replace(self, text: str, before_replace: Optional[Callable[[str], None]] = None) -> Optional[str]:
+        """`replace`, for the commands that rewrite files (--fix, --add-suppressions): None when written,
+        else one line saying why not (read-only, changed on disk, not a regular file, an OS error)."""
+        try:
+            refused = read_only(os.stat(self.path).st_mode)
+            if refused is not None:
+                return refused
+            self.replace(text, before_replace)
+        except FileChanged:
+            return "it changed on disk while routelint was running"
+        except UnsafePath as exc:
+            return exc.why
+        except OSError as exc:
+            return exc.strerror or str(exc)
+        return None
+
+
+def read_only(mode: int) -> Optional[str]:
+    """Why a file of this mode is not rewritten (its owner made it read-only: that is respected), or None."""
+    if mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
+        return None
+    return f"the file is read-only (mode {stat.S_IMODE(mode):04o})"
+
 
 
 class UnsafePath(OSError):

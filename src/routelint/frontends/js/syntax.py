@@ -91,6 +91,31 @@ def error_count(path: str, text: str) -> int:
     return sum(1 for _ in errors(tree.root_node)) if tree.root_node.has_error else 0
 
 
+def shape(path: str, text: str) -> Optional[tuple]:
+    """The syntax tree without its comments, as nested tuples of (node type, leaf text or children):
+    two texts with the same shape mean the same program. None when the text has a syntax error."""
+    tree = parse(path, text.encode("utf-8", "surrogatepass"))
+    if tree.root_node.has_error:
+        return None
+    built: list = [[]]  # iterative post-order: deep nesting must not exhaust the interpreter's stack
+    stack = [(tree.root_node, False)]
+    while stack:
+        node, done = stack.pop()
+        if node.type == "comment":
+            continue
+        if not done:
+            if node.child_count == 0:
+                built[-1].append((node.type, node.text))
+                continue
+            stack.append((node, True))
+            built.append([])
+            stack.extend((child, False) for child in reversed(node.children))
+            continue
+        children = tuple(built.pop())
+        built[-1].append((node.type, children))
+    return tuple(built[0])
+
+
 def unwrap(node):
     """The expression inside parentheses, `await`, TypeScript `as`/`satisfies`/`!` and type assertions."""
     while node is not None and node.type in (
