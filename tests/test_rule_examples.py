@@ -23,7 +23,7 @@ from conftest import write_example
 
 from routelint.cli import cli
 from routelint.config import discover_config
-from routelint.diagnostics import UNSAFE
+from routelint.diagnostics import SAFE, UNSAFE
 from routelint.engine import run
 from routelint.rules_docs import SECTIONS, Example, RuleDoc, all_rules
 
@@ -91,6 +91,9 @@ def test_rule_is_documented(code: str) -> None:
         assert not example.expect, f"{code}: valid example {example.name!r} must not expect findings"
     names = [example.name for example in doc.invalid + doc.valid]
     assert len(names) == len(set(names)), f"{code}: example names must be unique"
+    if doc.fix_applicability in (SAFE, UNSAFE):  # `routelint rule` and SARIF announce fixes: show one
+        assert any(example.fixed for example in doc.invalid), (
+            f"{code} documents {doc.fix_applicability} fixes but no invalid example has a `fixed` text")
 
 
 @pytest.mark.parametrize("code", sorted(all_rules()))
