@@ -397,12 +397,14 @@ def test_prefixless_keys_need_context_nearby(catalog, pattern_id):
         f'client = OpenAI(api_key="{key}")',
         f'# {provider_id} key below\n{filler}api_key = "{key}"',  # context five lines up does not count
         f'api_key = "{key}"\n{filler}# {provider_id}',  # nor five lines down
+        f'x = "{key}"; y = "{"z" * 300}"  # {provider_id}',  # nor 300 characters along its line
     ):
         assert find_keys(catalog, text) == [], text
     for text in (
         f'{provider_id.upper().replace("-", "_")}_KEY = "{key}"',  # the variable name
         f'# {provider_id} client\nx = 1\napi_key = "{key}"',  # a provider word two lines up
         f'api_key = "{key}"\nx = 1\nx = 2\n# {provider_id}',  # three lines down
+        f'x = "{key}"; y = "{"z" * 200}"  # {provider_id}',  # 200 characters along its line
     ):
         found = find_keys(catalog, text)
         assert [(m.text, m.provider) for m in found] == [(key, provider_id)], text

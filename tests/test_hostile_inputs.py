@@ -543,6 +543,25 @@ def test_escaped_key_scan_is_linear_on_one_long_line():
     assert [(item.span.line, item.text) for item in found] == [(1, OPENROUTER_KEY)]
 
 
+def test_context_of_prefixless_key_shapes_is_bounded_on_one_long_line():
+    """Mistral keys have no prefix: a 32-character run counts only near a word that names Mistral. On a
+    minified line of 20,000 such runs with the word at its end, each run's context was the whole line
+    (12 CPU-s for 740 KB, quadratic) and every run was reported. The context is now the nearby text:
+    linear, and only the runs beside the word are candidates."""
+    import random
+    import string
+
+    from routelint.catalog.keys import CONTEXT_CHARS, find_keys
+
+    rng = random.Random(7)
+    runs = ["".join(rng.choice(string.ascii_letters) for _ in range(30)) + f"{i % 90 + 10}" for i in range(20_000)]
+    text = "var a={" + ",".join(f'"{run}":1' for run in runs) + "};var mistral=1;"
+    with Within(5):
+        found = find_keys(load_catalog(), text)
+    assert found and all(len(text) - match.end <= CONTEXT_CHARS + len("};var mistral=1;") for match in found)
+    assert [match.provider for match in found] == ["mistral"] * len(found)
+
+
 @pytest.mark.parametrize("kind, name", [("python", "s.py"), ("dotenv", ".env"), ("yaml", "c.yaml"), ("toml", "c.toml")])
 def test_suppression_parsing_is_linear_on_a_long_line(kind, name):
     from routelint.suppressions import find_suppressions

@@ -23,6 +23,7 @@ _TEMPLATE_WORD = re.compile(
     r"dummy|fake|todo|fixme|tbd|xxx+)(?=$|[_\-.\s])"
 )
 CONTEXT_LINES = 3  # a prefix-less pattern's provider word may be this many lines above or below the key
+CONTEXT_CHARS = 240  # ...and within this many characters of it on each line (the key's own line: on each side)
 
 
 def shannon_entropy(text: str) -> float:
@@ -189,19 +190,35 @@ def _cut_from_base64(text: str, start: int, end: int) -> bool:
     return (before == "+" and after in ("+", "/", "=")) or (after == "+" and before in ("+", "/"))
 
 
-def _context_window(text: str, start: int, end: int, lines: int = CONTEXT_LINES) -> str:
-    """The lines around text[start:end]: `lines` above, the key's own line, `lines` below."""
-    first = start
-    for _ in range(lines + 1):
-        first = text.rfind("\n", 0, first)
-        if first < 0:
+def _context_window(text: str, start: int, end: int, lines: int = CONTEXT_LINES, reach: int = CONTEXT_CHARS) -> str:
+    """The lines around text[start:end]: `lines` above, the key's own line, `lines` below, each cut to
+    the `reach` characters nearest the key. The work per key stays bounded: on a minified one-line file
+    with thousands of key-shaped runs, a window of whole lines was the whole file for every run. A line
+    cut short ends the window on its side (the lines beyond it are farther than `reach`)."""
+    low, high = _line_start(text, start, reach), _line_end(text, end, reach)
+    for _ in range(lines):
+        if low == 0 or text[low - 1] != "\n":
             break
-    last = end - 1
-    for _ in range(lines + 1):
-        last = text.find("\n", last + 1)
-        if last < 0:
+        low = _line_start(text, low - 1, reach)
+    for _ in range(lines):
+        if high >= len(text) or text[high] != "\n":
             break
-    return text[first + 1 : last if last >= 0 else len(text)]
+        high = _line_end(text, high + 1, reach)
+    return text[low:high]
+
+
+def _line_start(text: str, position: int, reach: int) -> int:
+    """Where the line holding `position` starts, looking back `reach` characters at most."""
+    floor = max(0, position - reach)
+    newline = text.rfind("\n", floor, position)
+    return newline + 1 if newline >= 0 else floor
+
+
+def _line_end(text: str, position: int, reach: int) -> int:
+    """Where the line holding `position` ends (its newline), looking ahead `reach` characters at most."""
+    ceiling = min(len(text), position + reach)
+    newline = text.find("\n", position, ceiling)
+    return newline if newline >= 0 else ceiling
 
 
 def fits_context_pattern(catalog: Catalog, text: str, provider_id: Optional[str]) -> bool:
