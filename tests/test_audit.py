@@ -476,3 +476,25 @@ def test_audit_demo_app_with_and_without_tty(tmp_path):
     shown = _run_on_pty(_cli_command("audit", "fixtures/demo-app", "--html", str(report)), REPO)
     assert "━" in shown and "Wrote" in shown
     assert DEMO_APP.is_dir()
+
+
+def test_every_checklist_flag_is_one_a_request_argument_sets():
+    """`flags` in rules/audit/checklist.toml are features the frontends read off request arguments
+    (rules/vocabulary.toml `request_features`): a flag no argument sets would never match."""
+    from routelint.vocabulary import config_vocabulary
+
+    produced = {feature for table in config_vocabulary().request_features.values() for _, feature in table}
+    flags = {flag for feature in checklist_rules().features for flag in feature.flags}
+    assert flags and flags <= produced, sorted(flags - produced)
+
+
+def test_an_audio_argument_puts_audio_on_the_checklist(tmp_path: Path):
+    write_tree(tmp_path, {
+        "app.py": "import os\nfrom openai import OpenAI\n\nclient = OpenAI(base_url=os.environ['LLM_BASE_URL'])\n"
+                  "client.chat.completions.create(model=os.environ['MODEL'], messages=[], audio={'voice': 'alloy'})\n",
+        "app.ts": 'import OpenAI from "openai";\n\nconst client = new OpenAI({ baseURL: process.env.LLM_BASE_URL });\n'
+                  'await client.chat.completions.create({ model: "m", messages: [], audio: { voice: "alloy" } });\n',
+    })
+    result = run_cli("routes", "--format", "json", ".", cwd=tmp_path)
+    features = {route["path"]: [f for call in route["endpoints"] for f in call["features"]] for route in json.loads(result.output)["routes"]}
+    assert features == {"app.py": ["chat", "audio"], "app.ts": ["chat", "audio"]}
