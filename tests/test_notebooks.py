@@ -90,6 +90,23 @@ def test_human_formats_name_the_cell_and_its_line(tmp_path):
     assert "cell 2" not in machine  # machine formats keep the message as it is
 
 
+def test_routes_and_audit_name_the_cell_of_a_route(tmp_path):
+    path = notebook(
+        ("markdown", "# explore"),
+        ("code", "import os\nfrom openai import OpenAI"),
+        ("code", "x = 1\n" + CLIENT),
+        path=tmp_path / "a.ipynb",
+    )
+    site = f"{path}:{line_of(path, 'client = OpenAI(')}:"
+    table = run_cli("routes", "--format", "markdown", str(path)).output
+    assert f"| {site}" in table and "(cell 3, line 2)" in table
+    (route,) = json.loads(run_cli("routes", "--format", "json", str(path)).output)["routes"]
+    assert route["location"].startswith(site) and route["cell"] == "cell 3, line 2"  # location stays path:line:col
+    report = tmp_path / "audit.md"
+    run_cli("audit", "--markdown", str(report), str(path))
+    assert f"{site}" in report.read_text(encoding="utf-8") and "(cell 3, line 2)" in report.read_text(encoding="utf-8")
+
+
 def test_keys_in_markdown_outputs_and_comments(tmp_path):
     printed = [v4.new_output("stream", name="stdout", text=f"{GEMINI_KEY}\n")]
     path = notebook(

@@ -7,6 +7,7 @@ can cross process boundaries and be cached.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field, replace
 from typing import Optional
 
@@ -292,3 +293,15 @@ class FileFacts:
     # Python: factories other modules may call (name -> template), and calls of other modules' factories
     factories: dict[str, FactoryTemplate] = field(default_factory=dict)
     factory_calls: list[FactoryCall] = field(default_factory=list)
+
+    def cell_label(self, line: int, column: int) -> str:
+        """`cell 3, line 2` (`cell 3, output`) for a position in a notebook's .ipynb text, whose lines
+        and columns are the JSON file's; empty outside a cell and in any other file."""
+        index = bisect.bisect_right(self.cells, (line, column, float("inf")))
+        if index == 0 or self.cells[index - 1][2] == 0:
+            return ""
+        # a cell line may go on in the next string, on the next JSON line
+        _, _, cell, number, _ = self.cells[index - 1]
+        if number > 0:
+            return f"cell {cell}, line {number}"
+        return f"cell {cell}, output" if number == 0 else f"cell {cell}"

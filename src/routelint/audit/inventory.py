@@ -150,9 +150,15 @@ class InventoryRow:
     features: list[str]  # feature ids, checklist order
     checklist: list[dict]  # {feature, label, item}
     target: Optional[TargetEvaluation] = None
+    cell: str = ""  # notebooks: "cell 3, line 7" (line and column are the .ipynb file's JSON text's)
 
     @property
     def location(self) -> str:
+        """`path:line:column`, and the notebook cell where there is one: what a reader looks up."""
+        return f"{self.position} ({self.cell})" if self.cell else self.position
+
+    @property
+    def position(self) -> str:
         return f"{self.path}:{self.line}:{self.column}"
 
     def feature_labels(self) -> list[str]:
@@ -162,10 +168,11 @@ class InventoryRow:
     def to_dict(self) -> dict:
         return {
             "id": self.id,
-            "location": self.location,
+            "location": self.position,
             "path": self.path,
             "line": self.line,
             "column": self.column,
+            "cell": self.cell or None,
             "sdk": self.sdk,
             "in_code": self.in_code,
             "provider": {"id": self.provider_id, "name": self.provider_name, "kind": self.provider_kind}
@@ -380,6 +387,7 @@ def build_row(result: RunResult, route: Route, sources: Optional[SourceLines] = 
         path=site.path,
         line=site.span.line,
         column=site.span.column,
+        cell=result.cell_label(site.path, site.span.line, site.span.column),
         sdk=site.sdk,
         in_code=site.in_code,
         provider_id=provider.id if provider else None,

@@ -524,28 +524,6 @@ def _cell_segments(notebook: Notebook, module: Module, positions: Positions) -> 
     return tuple(sorted(segments))
 
 
-def cell_at(cells: tuple[tuple[int, int, int, int, int], ...], line: int, column: int) -> Optional[tuple[int, int]]:
-    """(cell number, line in the cell; 0 = its outputs, -1 = elsewhere in it) of a file position."""
-    index = bisect.bisect_right(cells, (line, column, float("inf")))
-    if index == 0:
-        return None
-    segment = cells[index - 1]
-    if segment[2] == 0:
-        return None
-    return segment[2], segment[3]  # a cell line may go on in the next string, on the next JSON line
-
-
-def cell_label(cells: tuple[tuple[int, int, int, int, int], ...], line: int, column: int) -> str:
-    """`cell 3, line 2` (or `cell 3, output`) for a position in a notebook; empty when not in a cell."""
-    found = cell_at(cells, line, column)
-    if found is None:
-        return ""
-    cell, number = found
-    if number > 0:
-        return f"cell {cell}, line {number}"
-    return f"cell {cell}, output" if number == 0 else f"cell {cell}"
-
-
 def mark_comments(cells: tuple[tuple[int, int, int, int, int], ...], secrets: list[SecretCandidate]) -> None:
     """Set `in_comment` of keys found in the raw text: true in a code cell's `#` comment only."""
     for secret in secrets:

@@ -17,14 +17,8 @@ def message(result: RunResult, diagnostic: Diagnostic) -> str:
 def cell_notes(result: RunResult):
     """A function giving ` (cell 3, line 2)` for a diagnostic in a notebook, "" elsewhere: the human
     formats name the cell, since the line is one of the `.ipynb` file's JSON."""
-    cells = {facts.path: facts.cells for facts in result.files if facts.cells}
-
     def note(diagnostic: Diagnostic) -> str:
-        if diagnostic.path not in cells:
-            return ""
-        from routelint.frontends.notebook import cell_label
-
-        label = cell_label(cells[diagnostic.path], diagnostic.span.line, diagnostic.span.column)
+        label = result.cell_label(diagnostic.path, diagnostic.span.line, diagnostic.span.column)
         return f" ({label})" if label else ""
 
     return note
