@@ -843,6 +843,21 @@ def default_cache() -> str:
     return os.path.join(base, "routelint-bench")
 
 
+def _measured_argv(argv: list[str]) -> list[str]:
+    """The command line as the results header shows it: where the table was written says nothing of
+    what was measured (and would put a local path into results.md)."""
+    shown: list[str] = []
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg == "--output":
+            skip = True
+        elif not arg.startswith("--output="):
+            shown.append(arg)
+    return shown
+
+
 def main(argv: Optional[list[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("paths", nargs="*", metavar="PATH", help="more trees to measure")
@@ -863,7 +878,7 @@ def main(argv: Optional[list[str]] = None) -> int:
                         help="measure only the trees whose name contains NAME (repeatable; 'generated' = the generated trees)")
     parser.add_argument("--output", default=None, help="markdown file for the table (default benchmarks/results.md; none with --smoke)")
     args = parser.parse_args(argv)
-    args.argv = list(argv if argv is not None else sys.argv[1:])
+    args.argv = _measured_argv(list(argv if argv is not None else sys.argv[1:]))
     if args.smoke:
         args.quick = True
         args.no_peers = True
