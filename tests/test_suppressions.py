@@ -37,6 +37,7 @@ def found(root, *args) -> list[tuple[str, str, int]]:
     "# routelint:ignore[rl301]",
     "# noqa: RL301",
     "# noqa: E501, RL301",
+    "# noqa:e501,rl301",
     "# type: ignore  # routelint: ignore[RL301]",
 ])
 def test_python_forms_on_the_reported_line(tree, comment):
@@ -49,6 +50,21 @@ def test_bare_ignore_hides_every_code_on_its_line(tree):
     root = tree({"app.py": source})
     assert found(root) == []
     assert {code for _, code, _ in found(root, "--ignore-suppressions")} == {"RL101", "RL201", "RL202"}
+
+
+def test_other_tools_noqa_comments_cost_no_tokenizing(monkeypatch):
+    """Real comment tokens come from Python's pure-Python tokenizer, which cost as much as parsing the
+    module: a file whose noqa comments carry only other tools' codes is never tokenized."""
+    from routelint import directives
+
+    def refuse(text):
+        raise AssertionError("tokenized")
+
+    monkeypatch.setattr(directives, "_python_comments", refuse)
+    text = CLIENT.replace("messages=[])\n", "messages=[])  # noqa: E501, PLR0915\n") + "import this  # noqa\n"
+    assert find_suppressions("python", "app.py", text) == []
+    with pytest.raises(AssertionError, match="tokenized"):
+        find_suppressions("python", "app.py", text + "x = 1  # noqa: RL101\n")
 
 
 def test_bare_noqa_belongs_to_other_tools(tree):

@@ -19,8 +19,10 @@ line of a statement applies to the whole statement (a multi-line call, a triple-
 A bare `# noqa` (no codes) belongs to other tools and is ignored. JSON has no comments: use
 `per-file-ignores` or a baseline there.
 
-Finding the comments runs per file in the workers and costs nothing for a file without the words
-`routelint` or `noqa`. This module knows the grammar and how comments start on a line (`#` with
+Finding the comments runs per file in the workers and costs nothing for a file without the word
+`routelint` or a `noqa` followed by an RL code on its line: a plain `# noqa: E501` is another tool's,
+and reading real comment tokens (Python's pure-Python tokenizer) cost as much as parsing the module,
+in every file of a codebase that uses Ruff or flake8. This module knows the grammar and how comments start on a line (`#` with
 Python's or a config file's quoting, `//` in JS/TS); it knows no file kinds: `routelint.filekinds`
 says which syntax a kind has, `routelint.suppressions` finds, applies and adds suppressions per kind,
 and the notebook frontend reads its code cells with it. Applying them (and reporting unused ones as
@@ -41,6 +43,15 @@ _ROUTELINT = re.compile(r"routelint\s*:\s*ignore", re.IGNORECASE)
 _CODES = re.compile(r"\[([A-Za-z]+[0-9]*(?:(?:\s*,\s*|\s+)[A-Za-z]+[0-9]*)*)\](?=\s|$)")
 _NOQA = re.compile(r"noqa\s*:\s*(?P<codes>[A-Za-z]+[0-9]+(?:[\s,]+[A-Za-z]+[0-9]+)*)", re.IGNORECASE)
 _CODE_SPLIT = re.compile(r"[\s,]+")
+_RL_CODE = re.compile(r"\brl[0-9]")  # in lowered text: an RL code a `noqa` list may hold
+
+
+def _may_hold_directive(lowered_line: str) -> bool:
+    """Could this (lower-cased) line hold one of our directives? One scan of the line at most."""
+    if "routelint" in lowered_line:
+        return True
+    at = lowered_line.find("noqa")
+    return at >= 0 and _RL_CODE.search(lowered_line, at) is not None
 
 
 # ---------------------------------------------------------------------------- where comments start
@@ -178,7 +189,7 @@ def find_directives(path: str, text: str, comment_at: Callable[[str], Optional[i
     if "routelint" not in lowered and "noqa" not in lowered:  # most files hold neither word
         return []
     lines = text.splitlines()
-    marked = {number for number, line in enumerate(lowered.splitlines(), start=1) if "routelint" in line or "noqa" in line}
+    marked = {number for number, line in enumerate(lowered.splitlines(), start=1) if _may_hold_directive(line)}
     if not marked:
         return []
     comments: Optional[list[tuple[int, int, str]]] = None
