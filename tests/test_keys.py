@@ -6,6 +6,8 @@ import codecs
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import run_json
 
@@ -163,6 +165,24 @@ def test_env_reads():
             'd = process.env.D_KEY\ne: ${E_KEY}\nf: os.environ/F_KEY\n')
     assert env_reads(text) == ("A_KEY", "B_KEY", "C_KEY", "D_KEY", "E_KEY", "F_KEY")
     assert env_reads("nothing here") == ()
+    assert env_reads('token = os.getenv(\n    "HF_TOKEN",\n)') == ("HF_TOKEN",)  # a call spread over lines
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(alphabet="ab_KEY\n", max_size=300), reach=st.integers(min_value=1, max_value=20))
+def test_env_read_windows_cover_every_name_and_search_each_character_once(text, reach):
+    """env_reads searches only near key-like names: the windows cover `reach` characters either side
+    of each, never overlap, and so never add up to more than the text (a 4 MB one-line tokenizer JSON
+    was searched whole once per name ending)."""
+    from routelint.keyscan import _windows
+
+    windows = list(_windows(text, ("_KEY", "Y"), reach))
+    assert all(a < b <= c for (_, a), (b, c) in zip(windows, windows[1:]))  # ordered, apart
+    assert sum(end - start for start, end in windows) <= len(text)
+    for word in ("_KEY", "Y"):
+        for index in (i for i in range(len(text)) if text.startswith(word, i)):
+            covered = (max(0, index - reach), min(len(text), index + len(word) + reach))
+            assert any(start <= covered[0] and covered[1] <= end for start, end in windows)
 
 
 def test_long_identifier_next_to_a_provider_word_is_not_a_prefixless_key(catalog):

@@ -54,6 +54,7 @@ _ENV_READ = re.compile(
 )
 _ENV_READ_GATE = ("environ", "getenv", "env(", "env.", "config(", "${")
 _ENV_NAME_ENDINGS = ("_KEY", "_TOKEN", "_SECRET", "APIKEY")
+_READ_REACH = 160  # characters either side of a key-like name that an env read of it can span
 
 
 def unescape(body: str) -> str:
@@ -258,16 +259,34 @@ def env_reads(text: str) -> tuple[str, ...]:
     if not any(marker in text for marker in _ENV_NAME_ENDINGS) or not any(marker in text for marker in _ENV_READ_GATE):
         return ()
     names: set[str] = set()
-    for ending in _ENV_NAME_ENDINGS:  # only the lines holding a key-like name are searched
-        index = text.find(ending)
-        while index >= 0:
-            start = text.rfind("\n", 0, index) + 1
-            end = text.find("\n", index)
-            end = len(text) if end < 0 else end
-            names.update(name for match in _ENV_READ.finditer(text, start, end) for name in match.groups()
-                         if name and looks_like_env_var_name(name))
-            index = text.find(ending, end)
+    for start, end in _windows(text, _ENV_NAME_ENDINGS, _READ_REACH):
+        names.update(name for match in _ENV_READ.finditer(text, start, end) for name in match.groups()
+                     if name and looks_like_env_var_name(name))
     return tuple(sorted(names))
+
+
+def _windows(text: str, words: Iterable[str], reach: int) -> Iterator[tuple[int, int]]:
+    """The stretches of `text` within `reach` characters of an occurrence of any of `words`, merged
+    where they overlap: each character is searched once at most, however dense the words (a 4 MB
+    one-line tokenizer JSON was searched whole, once per word)."""
+    found = sorted((index, index + len(word)) for word in words for index in _occurrences(text, word))
+    window: Optional[list[int]] = None
+    for index, after in found:
+        if window is not None and index - reach <= window[1]:
+            window[1] = max(window[1], min(len(text), after + reach))  # overlaps: extend
+            continue
+        if window is not None:
+            yield window[0], window[1]
+        window = [max(0, index - reach), min(len(text), after + reach)]
+    if window is not None:
+        yield window[0], window[1]
+
+
+def _occurrences(text: str, word: str) -> Iterator[int]:
+    index = text.find(word)
+    while index >= 0:
+        yield index
+        index = text.find(word, index + len(word))
 
 
 def redaction_texts(secrets: Iterable[SecretCandidate]) -> set[str]:
