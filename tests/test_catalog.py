@@ -410,6 +410,14 @@ def test_prefixless_keys_need_context_nearby(catalog, pattern_id):
         assert [(m.text, m.provider) for m in found] == [(key, provider_id)], text
 
 
+def test_prefixless_key_context_is_read_where_the_key_is_after_text_that_lowers_longer(catalog):
+    """'İ'.lower() is two characters: the context window was cut from the lowered text at the original
+    text's positions, so 300 of them earlier in a file put the window 300 characters too early."""
+    provider_id, key, _ = KEY_SAMPLES["mistral-api-key"]
+    text = "title = '" + "İ" * 300 + "'\n" + "x = 1\n" * 60 + f'{provider_id}_key = "{key}"\n'
+    assert [(m.text, m.provider) for m in find_keys(catalog, text)] == [(key, provider_id)]
+
+
 def test_hex_digest_next_to_mistral_is_not_a_mistral_key(catalog):
     assert find_keys(catalog, f'mistral_weights_md5 = "{_rand(HEX, 32)}"') == []
 

@@ -136,3 +136,41 @@ def test_strings_built_from_a_constant_are_reported_at_the_constant_in_both_lang
     found = sorted((Path(d["path"]).name, d["line"], d["column"], d["message"].split(" is ")[0]) for d in report["diagnostics"])
     assert found == [("app.py", 4, 8, "base URL 'https://openrouter.ai/api'"),
                      ("app.ts", 3, 14, "base URL 'https://openrouter.ai/api'")]
+
+
+BUILT_PY = '''import os
+from openai import OpenAI
+
+P = "claude-"
+BASE = "https://api.groq.com/openai"
+good = OpenAI(base_url=BASE + "/v1", api_key=os.environ["GROQ_API_KEY"])
+bad = OpenAI(base_url=f"{BASE}/v1/chat/completions", api_key=os.environ["GROQ_API_KEY"])
+good.chat.completions.create(model=P + "3-opus", messages=[])
+good.chat.completions.create(model=f"{P}3-haiku", messages=[])
+'''
+BUILT_TS = '''import OpenAI from "openai";
+
+const P = "claude-";
+const BASE = "https://api.groq.com/openai";
+const good = new OpenAI({ baseURL: BASE + "/v1", apiKey: process.env.GROQ_API_KEY });
+const bad = new OpenAI({ baseURL: `${BASE}/v1/chat/completions`, apiKey: process.env.GROQ_API_KEY });
+await good.chat.completions.create({ model: P + "3-opus", messages: [] });
+await good.chat.completions.create({ model: `${P}3-haiku`, messages: [] });
+'''
+
+
+def test_different_strings_built_from_one_constant_each_keep_their_finding(tree) -> None:
+    """Built strings are placed at the constant's literal; a correct one there must not hide a malformed
+    one (RL102), nor one model ID another (RL301): the review of the JS/TS change found both lost."""
+    root = tree({"app.py": BUILT_PY, "app.ts": BUILT_TS})
+    _, report = run_json(str(root), "--no-cache", "--select", "RL102,RL301")
+    found = sorted((Path(d["path"]).name, d["code"], d["line"], d["message"].split(" ")[0 if d["code"] == "RL301" else 2])
+                   for d in report["diagnostics"])
+    assert found == [
+        ("app.py", "RL102", 5, "'https://api.groq.com/openai/v1/chat/completions'"),
+        ("app.py", "RL301", 4, "'claude-3-haiku'"), ("app.py", "RL301", 4, "'claude-3-opus'"),
+        ("app.ts", "RL102", 4, "'https://api.groq.com/openai/v1/chat/completions'"),
+        ("app.ts", "RL301", 3, "'claude-3-haiku'"), ("app.ts", "RL301", 3, "'claude-3-opus'"),
+    ]
+    _, fixes = run_json(str(root), "--no-cache", "--select", "RL102,RL301", "--unsafe-fixes")
+    assert not [d for d in fixes["diagnostics"] if d["fix"] and d["fix"]["edits"]]  # the constant is shared: no edit

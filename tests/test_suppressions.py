@@ -63,8 +63,9 @@ def test_other_tools_noqa_comments_cost_no_tokenizing(monkeypatch):
     monkeypatch.setattr(directives, "_python_comments", refuse)
     text = CLIENT.replace("messages=[])\n", "messages=[])  # noqa: E501, PLR0915\n") + "import this  # noqa\n"
     assert find_suppressions("python", "app.py", text) == []
-    with pytest.raises(AssertionError, match="tokenized"):
-        find_suppressions("python", "app.py", text + "x = 1  # noqa: RL101\n")
+    for ours in ("# noqa: RL101", "# noqa: rlx1", "# routelint: ignore"):  # a typo'd code of ours is read (RL002)
+        with pytest.raises(AssertionError, match="tokenized"):
+            find_suppressions("python", "app.py", text + f"x = 1  {ours}\n")
 
 
 def test_bare_noqa_belongs_to_other_tools(tree):

@@ -31,8 +31,14 @@ def test_no_words_match_nothing_and_empty_words_are_ignored() -> None:
     for words in (set(), {""}):
         assert re.search(trie_pattern(words), "anything at all") is None
         assert re.search(trie_pattern(words), "") is None
+    assert re.search(trie_pattern({"", "abc"}), "xabcx")  # an empty word beside a real one (matched nothing before)
 
 
-def test_a_word_set_is_compiled_once() -> None:
+def test_a_word_set_is_built_once() -> None:
+    """Every run asks for the same word sets; the trie is built and compiled once per set (re's own
+    cache would keep the compiled pattern, not save building the pattern text)."""
+    compiled_trie.cache_clear()
     words = frozenset({"alpha", "beta"})
-    assert compiled_trie(words) is compiled_trie(frozenset({"beta", "alpha"}))
+    first = compiled_trie(words)
+    assert compiled_trie(frozenset({"beta", "alpha"})) is first
+    assert compiled_trie.cache_info().hits == 1 and compiled_trie.cache_info().misses == 1

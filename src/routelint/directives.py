@@ -43,7 +43,7 @@ _ROUTELINT = re.compile(r"routelint\s*:\s*ignore", re.IGNORECASE)
 _CODES = re.compile(r"\[([A-Za-z]+[0-9]*(?:(?:\s*,\s*|\s+)[A-Za-z]+[0-9]*)*)\](?=\s|$)")
 _NOQA = re.compile(r"noqa\s*:\s*(?P<codes>[A-Za-z]+[0-9]+(?:[\s,]+[A-Za-z]+[0-9]+)*)", re.IGNORECASE)
 _CODE_SPLIT = re.compile(r"[\s,]+")
-_RL_CODE = re.compile(r"\brl[0-9]")  # in lowered text: an RL code a `noqa` list may hold
+_RL_CODE = re.compile(r"\brl[a-z]*[0-9]")  # in lowered text: a code of ours a `noqa` list may hold (`RL201`, a typo `RLX1`)
 
 
 def _may_hold_directive(lowered_line: str) -> bool:

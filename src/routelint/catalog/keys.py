@@ -174,7 +174,8 @@ def find_keys(catalog: Catalog, text: str) -> list[KeyMatch]:
             if _cut_from_base64(text, match.start(), match.end()):
                 continue
             if pattern.needs_context:
-                window = _context_window(lowered.text, match.start(), match.end())
+                # the window of the text itself, lowered: lowering may change lengths ('İ' is two characters)
+                window = _context_window(text, match.start(), match.end()).lower()
                 if not any(word in window for word in gated.context):
                     continue
             found.append(KeyMatch(match.start(), match.end(), value, provider.id, pattern.id))

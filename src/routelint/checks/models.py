@@ -31,9 +31,9 @@ def model_checks(ctx: CheckContext) -> Iterator[Diagnostic]:
             if verdict is None:
                 continue
             key = (model.loc.path, model.loc.span, provider.id)
-            if key in seen:
+            if (key, model.text) in seen:
                 continue
-            seen.add(key)
+            seen.add((key, model.text))  # IDs built from one prefix (`P + "3-opus"`) share the prefix's place
             note, related = provenance(model.loc.path, ("base URL", route.base))
             suggestion = f"; use {verdict.suggestion!r}" if verdict.suggestion and verdict.kind == NOT_SERVED else ""
             fix = None

@@ -78,9 +78,11 @@ def malformed_base_url(ctx: CheckContext) -> Iterator[Diagnostic]:
             if value.loc is None or value.text is None:
                 continue
             key = (value.loc.path, value.loc.span)
-            if key in seen:
+            if (key, value.text) in seen:
                 continue
-            seen.add(key)
+            # with its text: strings built from one constant (`${BASE}/v1`, `${BASE}/v1/chat/completions`)
+            # are all placed at the constant's literal, and each may be malformed in its own way
+            seen.add((key, value.text))
             provider = provider_for_url(ctx.catalog, value.text)
             if route.site.consumer == CONSUMER_NATIVE:
                 problems = native_root_problems(value.text, route.site.native_label or "a provider's native API")
