@@ -259,3 +259,13 @@ def test_add_suppressions_leaves_a_read_only_file_alone_and_counts_only_what_it_
     assert "app.py:4: RL101 not suppressed: not written: the file is read-only (mode 0444)" in result.output
     assert "Added 2 suppressions in 1 file." in result.output  # other.py's two, not app.py's
     assert [(path, code) for path, code, _ in found(root)] == [("app.py", "RL101"), ("app.py", "RL301")]
+
+
+def test_add_suppressions_on_a_file_that_does_not_parse_says_so(tree):
+    root = tree({"app.py": "from openai import OpenAI\nprint 'python 2'\n",
+                 "web.ts": "const x = ;\n// " + GEMINI_KEY + "\n"})
+    before = {name: (root / name).read_bytes() for name in ("app.py", "web.ts")}
+    result = run_cli("check", "--add-suppressions", ".", cwd=root)
+    assert "app.py:2: RL001 not suppressed: the file does not parse" in result.output
+    assert "web.ts:2: RL202 not suppressed: the file does not parse" in result.output
+    assert {name: (root / name).read_bytes() for name in before} == before

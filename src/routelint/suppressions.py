@@ -219,6 +219,12 @@ def add_suppressions(diagnostics: Iterable, kinds: dict[str, str]) -> AddReport:
                     report.skipped.append((path, line, code, f"cannot be read: {exc}"))
             continue
         text = source.text
+        if not same_meaning(kind, path, text, text):  # only a text that does not parse differs from itself
+            for line, codes in sorted(lines.items()):
+                for code in codes:
+                    report.skipped.append((path, line, code, "the file does not parse, so a comment cannot be shown to "
+                                           "change nothing: fix its syntax, or use per-file-ignores or a baseline"))
+            continue
         placed: dict[int, list[str]] = {}
         extents = statement_extents(text) if kind == "python" else {}
         starts = sorted(extents)
