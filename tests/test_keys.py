@@ -201,3 +201,11 @@ def test_a_run_cut_out_of_base64_data_is_not_a_key(catalog):
     assert find_secrets("chunk.js", TEXT, bundle.replace("+TAAAA", "=TAAAA").replace("A/", "A+"), catalog) == []
     written = f'const mistral = {{apiKey: "{TOKEN}"}};\n'
     assert [item.text for item in find_secrets("chunk.js", TEXT, written, catalog)] == [TOKEN]
+
+
+def test_a_generic_key_after_text_that_lowers_longer_is_still_found(catalog):
+    """The key words were found in `text.lower()` and the assignment read at those positions of the
+    text: 'İ' lowers to two characters, so each one earlier in a file moved every later position."""
+    key = "Zx9kQ2mP7vL4nR8sT1wY6bH3cJ5dF0gA"
+    text = 'title = "' + "İ" * 50 + f'"\napi_key = "{key}"\n'
+    assert [secret.text for secret in find_secrets("settings.py", PYTHON, text, catalog)] == [key]

@@ -42,3 +42,12 @@ def test_a_word_set_is_built_once() -> None:
     first = compiled_trie(words)
     assert compiled_trie(frozenset({"beta", "alpha"})) is first
     assert compiled_trie.cache_info().hits == 1 and compiled_trie.cache_info().misses == 1
+
+
+def test_occurrences_are_in_text_order_and_at_the_text_s_own_positions() -> None:
+    from routelint.trie import occurrences
+
+    text = "İ" * 3 + "API_KEY token Key"
+    assert occurrences(text, ("key", "token"), ignore_case=True) == [(7, 10), (11, 16), (17, 20)]
+    assert [text[start:end] for start, end in occurrences(text, ("key", "token"), ignore_case=True)] == ["KEY", "token", "Key"]
+    assert occurrences(text, ("key",)) == []  # case-sensitive unless asked

@@ -22,16 +22,15 @@ import unicodedata
 from typing import Iterable, Iterator, Optional
 
 from routelint.catalog.generic_keys import GENERIC_PATTERN, generic_keys, generic_value_is_key
-from routelint.catalog.keys import KeyMatch, find_keys, looks_like_env_var_name
+from routelint.catalog.keys import CONTEXT_CHARS, CONTEXT_LINES, KeyMatch, find_keys, looks_like_env_var_name
 from routelint.catalog.model import Catalog
 from routelint.discover import DOTENV, JSON, NOTEBOOK, TEXT, YAML
 from routelint.facts import FileFacts, SecretCandidate, Span, Value
 from routelint.filekinds import line_comment_start
 from routelint.textio import LineIndex
+from routelint.trie import occurrences
 
 BARE_VALUE_KINDS = (DOTENV, YAML, TEXT)  # kinds whose unquoted values are strings
-ESCAPE_WINDOW = 3  # lines around an escaped literal that give a prefix-less pattern its context
-ESCAPE_CONTEXT = 240  # characters of each context line (and of the literal's own line either side) searched
 
 # `${NAME:-default}`, `${NAME-default}`, `${NAME:=default}`: the operator is read as a space, so a key
 # written as the default starts at a word boundary like any other (offsets stay the same)
@@ -145,8 +144,8 @@ def _escaped_secrets(path: str, kind: str, text: str, catalog: Catalog, known: l
                      escape: re.Pattern[str]) -> list[SecretCandidate]:
     """Keys inside string literals that hold escape sequences, found in the decoded literal.
 
-    Each literal is searched in a window of bounded size (its decoded text, ESCAPE_CONTEXT characters
-    of its line either side, ESCAPE_WINDOW lines around it, each cut to ESCAPE_CONTEXT): the work stays
+    Each literal is searched in a window of bounded size (its decoded text, CONTEXT_CHARS characters
+    of its line either side, CONTEXT_LINES lines around it, each cut to CONTEXT_CHARS): the work stays
     linear in the file, whatever its shape. A minified 4 MB tokenizer JSON on one line, with thousands of
     escapes, once made every literal's window the whole line and took tens of CPU minutes."""
     found: list[SecretCandidate] = []
@@ -155,17 +154,17 @@ def _escaped_secrets(path: str, kind: str, text: str, catalog: Catalog, known: l
     seen_lines = sorted({index_of_lines.line(match.start()) - 1 for match in escape.finditer(text)})
     for index in seen_lines:
         line = lines[index]
-        before = "\n".join(other[-ESCAPE_CONTEXT:] for other in lines[max(0, index - ESCAPE_WINDOW) : index])
-        after = "\n".join(other[:ESCAPE_CONTEXT] for other in lines[index + 1 : index + 1 + ESCAPE_WINDOW])
+        before = "\n".join(other[-CONTEXT_CHARS:] for other in lines[max(0, index - CONTEXT_LINES) : index])
+        after = "\n".join(other[:CONTEXT_CHARS] for other in lines[index + 1 : index + 1 + CONTEXT_LINES])
         for literal in _STRING.finditer(line):
             raw = literal.group(0)[1:-1]
             if not escape.search(raw):
                 continue
             decoded = unescape(raw)
             opening = literal.start() + 1
-            head = (before + "\n" if before else "") + line[max(0, opening - ESCAPE_CONTEXT) : opening]
+            head = (before + "\n" if before else "") + line[max(0, opening - CONTEXT_CHARS) : opening]
             closing = literal.end() - 1
-            window = head + decoded + line[closing : closing + ESCAPE_CONTEXT] + ("\n" + after if after else "")
+            window = head + decoded + line[closing : closing + CONTEXT_CHARS] + ("\n" + after if after else "")
             for match in _text_matches(catalog, kind, window):
                 if not len(head) <= match.start < len(head) + len(decoded):
                     continue
@@ -269,9 +268,8 @@ def _windows(text: str, words: Iterable[str], reach: int) -> Iterator[tuple[int,
     """The stretches of `text` within `reach` characters of an occurrence of any of `words`, merged
     where they overlap: each character is searched once at most, however dense the words (a 4 MB
     one-line tokenizer JSON was searched whole, once per word)."""
-    found = sorted((index, index + len(word)) for word in words for index in _occurrences(text, word))
     window: Optional[list[int]] = None
-    for index, after in found:
+    for index, after in occurrences(text, words):
         if window is not None and index - reach <= window[1]:
             window[1] = max(window[1], min(len(text), after + reach))  # overlaps: extend
             continue
@@ -280,13 +278,6 @@ def _windows(text: str, words: Iterable[str], reach: int) -> Iterator[tuple[int,
         window = [max(0, index - reach), min(len(text), after + reach)]
     if window is not None:
         yield window[0], window[1]
-
-
-def _occurrences(text: str, word: str) -> Iterator[int]:
-    index = text.find(word)
-    while index >= 0:
-        yield index
-        index = text.find(word, index + len(word))
 
 
 def redaction_texts(secrets: Iterable[SecretCandidate]) -> set[str]:

@@ -45,6 +45,27 @@ def _branches(words: Sequence[str], depth: int) -> str:
     return groups[0] if len(groups) == 1 else "(?:" + "|".join(groups) + ")"
 
 
+def occurrences(text: str, words: Iterable[str], *, ignore_case: bool = False) -> list[tuple[int, int]]:
+    """(start, end) of every occurrence of each word in `text`, in text order, found with `str.find`
+    (several times faster than a regex for a handful of words). `ignore_case` is for ASCII words: the
+    text is lowered without changing its length, so positions stay the text's own ('İ'.lower() is two
+    characters, which shifted every later position)."""
+    if ignore_case:
+        lowered = text.lower()
+        text = lowered if len(lowered) == len(text) else text.translate(_ASCII_LOWER)
+        words = [word.lower() for word in words]
+    found: list[tuple[int, int]] = []
+    for word in words:
+        index = text.find(word)
+        while index >= 0:
+            found.append((index, index + len(word)))
+            index = text.find(word, index + len(word))
+    return sorted(found)
+
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
 @lru_cache(maxsize=16)
 def compiled_trie(terms: frozenset[str]) -> re.Pattern[str]:
     """`trie_pattern(terms)`, compiled once per distinct set of words."""

@@ -18,6 +18,7 @@ from typing import Iterator, Optional
 
 from routelint.catalog.keys import is_placeholder, shannon_entropy
 from routelint.catalog.model import Catalog
+from routelint.trie import occurrences
 
 GENERIC_PATTERN = "generic-key"
 MIN_LENGTH = 20
@@ -125,15 +126,8 @@ def _name_before(text: str, end: int) -> str:
 def _assignments(text: str) -> Iterator[re.Match[str]]:
     """`_ASSIGNMENT` matches in text order. The key words are found with `str.find` on the lower-cased
     text and the regex is only tried there: several times faster than a case-insensitive scan."""
-    lowered = text.lower()
-    starts: list[int] = []
-    for word in _KEY_WORDS:
-        index = lowered.find(word)
-        while index >= 0:
-            starts.append(index)
-            index = lowered.find(word, index + len(word))
     last_end = -1
-    for start in sorted(starts):
+    for start, _ in occurrences(text, _KEY_WORDS, ignore_case=True):
         if start < last_end:
             continue
         match = _ASSIGNMENT.match(text, start)
