@@ -6,6 +6,7 @@ produced it (a reporter imports no pipeline stage)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Optional
 
 from routelint.catalog.model import Catalog
@@ -32,17 +33,15 @@ class RunResult:
     warnings: list[str] = field(default_factory=list)  # discovery's notes (a named file that is excluded)
     overlay: dict[str, bytes] = field(default_factory=dict)  # text read from stdin (--stdin-filename)
     discovery: Optional[Discovery] = None  # how the files were found (a fix pass runs again the same way)
-    _cells: Optional[dict[str, FileFacts]] = field(default=None, init=False, repr=False, compare=False)
 
     def cell_label(self, path: str, line: int, column: int) -> str:
         """`cell 3, line 2` for a position in a notebook (its line is one of the .ipynb file's JSON), else ""."""
-        facts = self._notebooks().get(path)
+        facts = self._notebooks.get(path)
         return facts.cell_label(line, column) if facts is not None else ""
 
+    @cached_property
     def _notebooks(self) -> dict[str, FileFacts]:
-        if self._cells is None:
-            self._cells = {facts.path: facts for facts in self.files if facts.cells}
-        return self._cells
+        return {facts.path: facts for facts in self.files if facts.cells}
 
     def source_bytes(self, path: str) -> Optional[bytes]:
         """The bytes of `path` as this run analysed them: stdin's text for --stdin-filename, else disk."""
